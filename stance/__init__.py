@@ -1,0 +1,9 @@
+"""stance: topic, tone and stance labels for texts about supporting Ukraine."""
+
+from .corpus import load_corpus
+from .errors import StanceInputError
+from .segment import split_sentences
+
+__version__ = "0.1.0"
+
+__all__ = ["StanceInputError", "load_corpus", "split_sentences", "__version__"]

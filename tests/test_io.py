@@ -1,0 +1,26 @@
+import pandas as pd
+import pytest
+
+from stance.io import write_table
+
+
+def test_write_table_is_atomic_on_failure(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("old\n", encoding="utf-8")
+
+    class Exploding(pd.DataFrame):
+        def map(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_table(Exploding({"a": [1]}), path)
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_write_table_joins_lists_in_csv_and_keeps_them_in_jsonl(tmp_path):
+    frame = pd.DataFrame({"topics": [["military_aid", "reconstruction"], []]})
+    write_table(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == "topics\nmilitary_aid;reconstruction\n\"\"\n"
+    write_table(frame, tmp_path / "t.jsonl")
+    assert (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()[0] == '{"topics": ["military_aid", "reconstruction"]}'
