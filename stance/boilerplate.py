@@ -42,7 +42,8 @@ SENTENCE_RULES = [
         r"^\W*(read more|related|more on this story|most read|read next|see also|recommended)\s*[:|]", _I)),
     ("donation_appeal", re.compile(
         r"\byour (support|donation|contribution|subscription)s? (helps?|makes?|allows?|enables?|"
-        r"keeps?|means?|matters?)\b|\b(donate|make a donation|make a contribution)\b|"
+        r"keeps?|means?|matters?)\b|\b(please )?donate (now|today|here|to us|to our)\b|"
+        r"\b(please|consider|you can|help us by) (make|making|give|giving) a [a-z -]{0,15}(donation|contribution)\b|"
         r"\bsupport (our|independent|quality) (journalism|reporting)\b|\bpaywalls?\b|"
         r"\bbecome an? (member|supporter|subscriber)\b", _I)),
     ("promo", re.compile(
