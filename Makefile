@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test install clean annotations
 
 run: $(STAMP)
 	$(BIN)/stance corpus --out $(OUT)/seed_sentences.csv
@@ -24,3 +24,8 @@ $(STAMP): pyproject.toml
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
+
+# Rebuild the seed gold, its agreement report and label statistics from the stored passes.
+annotations: $(STAMP)
+	$(BIN)/stance annotations build annotations/seed --corpus seeds --name "seed corpus" \
+		--gold stance/data/seed_gold.csv --report docs/annotation_agreement.md --stats docs/label_statistics.md

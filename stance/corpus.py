@@ -36,7 +36,8 @@ def load_corpus(path=None):
     ----------
     path : str, Path or None
         None (the seed corpus), the name of a bundled corpus (see
-        :func:`bundled_corpora`), a folder of ``.txt`` files (first non-empty line
+        :func:`bundled_corpora`; a name wins over a folder of that name, use
+        ``./name`` for the folder), a folder of ``.txt`` files (first non-empty line
         is the title; an optional ``manifest.csv`` with ``file`` and
         ``source``/``outlet``, ``date``/``month`` columns adds metadata), a ``.txt``
         file, or a ``.csv`` / ``.jsonl`` file with a ``text`` column and optional
@@ -56,7 +57,7 @@ def load_corpus(path=None):
     bundled = bundled_corpora()
     if path is None:
         path = bundled["seeds"]
-    elif str(path) in bundled and not Path(path).exists():
+    elif str(path) in bundled:
         path = bundled[str(path)]
     path = Path(path)
     if not path.exists():

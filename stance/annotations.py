@@ -1,0 +1,312 @@
+"""Annotations: reading passes, agreement, adjudicated gold, alignment and statistics.
+
+An annotation set is a folder with ``pass_a.csv`` and ``pass_b.csv`` (columns
+``sentence_id, topics, tone, stance``, optional ``note``) from two independent
+annotators, and ``adjudication.csv`` (``sentence_id, topics, tone, stance,
+reason``) that resolves every sentence on which the passes disagree.
+:func:`build_gold` turns a set into the gold table, :func:`agreement_report`
+measures the passes' reliability, :func:`load_annotations` reads a gold table
+back and checks it against the current sentence split.
+"""
+
+import io
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score
+
+from .corpus import load_corpus
+from .errors import StanceInputError
+from .labels import STANCES, TONES, TOPICS, LabelError, aggregate_articles, check_label, gold_scores, parse_topics
+from .segment import split_sentences
+from .tables import markdown_table
+from .text import decode_bytes
+
+LABEL_COLUMNS = ["sentence_id", "topics", "tone", "stance"]
+GOLD_COLUMNS = [
+    "article_id", "sentence_id", "start", "end", "text", "topics", "tone", "stance",
+    "topics_a", "tone_a", "stance_a", "topics_b", "tone_b", "stance_b", "adjudication",
+]
+PASSES = ("a", "b")
+DIMENSIONS = ("topics", "tone", "stance")
+
+
+def bundled_annotations():
+    """Return ``{name: (gold file, corpus name)}`` for the gold sets that ship with the package."""
+    root = resources.files("stance") / "data"
+    return {"seeds": (Path(str(root / "seed_gold.csv")), "seeds")}
+
+
+def read_table(path, required):
+    """Read a CSV of labels; every column as text. Raise StanceInputError naming the file."""
+    path = Path(path)
+    if not path.exists():
+        raise StanceInputError(path, "no such file")
+    text = decode_bytes(path.read_bytes(), path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise StanceInputError(path, f"not a readable CSV ({str(err).strip()})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise StanceInputError(path, f"missing column(s) {', '.join(missing)}")
+    if frame["sentence_id"].duplicated().any():
+        raise StanceInputError(path, f"duplicate sentence_id {frame['sentence_id'][frame['sentence_id'].duplicated()].iloc[0]!r}")
+    return frame
+
+
+def validate_labels(frame, path, suffix=""):
+    """Parse ``topics`` into lists and check tone and stance; errors name the file, line and sentence."""
+    frame = frame.copy()
+    topics = []
+    for line, row in enumerate(frame.to_dict(orient="records"), start=2):
+        try:
+            topics.append(parse_topics(row["topics" + suffix]))
+            check_label(row["tone" + suffix], "tone")
+            check_label(row["stance" + suffix], "stance")
+        except LabelError as err:
+            raise StanceInputError(path, f"line {line} ({row['sentence_id']}): {err}") from None
+    frame["topics" + suffix] = topics
+    return frame
+
+
+def read_labels(path):
+    """Read one annotation pass (or an adjudication file) with validated labels."""
+    return validate_labels(read_table(path, LABEL_COLUMNS), path)
+
+
+def _kappa(a, b, labels):
+    if len(set(a) | set(b)) < 2:
+        return float("nan")  # one class only: chance agreement is total, kappa undefined
+    return float(cohen_kappa_score(a, b, labels=list(labels)))
+
+
+def _dimension_agreement(a, b, labels, names=("pass A", "pass B")):
+    confusion = pd.crosstab(pd.Categorical(a, categories=labels), pd.Categorical(b, categories=labels), dropna=False)
+    confusion.index.name, confusion.columns.name = names
+    return {
+        "n": len(a),
+        "agreement": float((pd.Series(a).values == pd.Series(b).values).mean()),
+        "kappa": _kappa(list(a), list(b), labels),
+        "confusion": confusion,
+    }
+
+
+def agreement(pass_a, pass_b):
+    """Measure agreement between two passes over the same sentences.
+
+    Returns
+    -------
+    dict
+        ``{"n": int, "topics": {topic: stats}, "topic_sets": stats, "tone": stats,
+        "stance": stats}``; each ``stats`` has ``n``, ``agreement`` (share of
+        sentences with the same label), ``kappa`` (Cohen's kappa; NaN when both
+        passes used a single class) and ``confusion`` (DataFrame, rows pass A).
+    """
+    merged = pass_a.merge(pass_b, on="sentence_id", suffixes=("_a", "_b"), validate="one_to_one")
+    if len(merged) != len(pass_a) or len(merged) != len(pass_b):
+        raise ValueError("the two passes do not cover the same sentences")
+    result = {"n": len(merged), "topics": {}}
+    for topic in TOPICS:
+        a = ["yes" if topic in t else "no" for t in merged["topics_a"]]
+        b = ["yes" if topic in t else "no" for t in merged["topics_b"]]
+        result["topics"][topic] = _dimension_agreement(a, b, ["no", "yes"])
+    same_set = [set(x) == set(y) for x, y in zip(merged["topics_a"], merged["topics_b"])]
+    result["topic_sets"] = {"n": len(merged), "agreement": float(sum(same_set) / len(merged))}
+    result["tone"] = _dimension_agreement(merged["tone_a"], merged["tone_b"], TONES)
+    result["stance"] = _dimension_agreement(merged["stance_a"], merged["stance_b"], STANCES)
+    return result
+
+
+def agreement_table(result):
+    """One row per label dimension: sentences, percentage agreement, Cohen's kappa."""
+    rows = [{"dimension": f"topic: {t}", "sentences": s["n"], "agreement_%": 100 * s["agreement"], "cohen_kappa": s["kappa"]}
+            for t, s in result["topics"].items()]
+    rows.append({"dimension": "topic set (exact)", "sentences": result["n"],
+                 "agreement_%": 100 * result["topic_sets"]["agreement"], "cohen_kappa": float("nan")})
+    for dim in ("tone", "stance"):
+        s = result[dim]
+        rows.append({"dimension": dim, "sentences": s["n"], "agreement_%": 100 * s["agreement"], "cohen_kappa": s["kappa"]})
+    return pd.DataFrame(rows)
+
+
+def agreement_report(pass_a, pass_b, name):
+    """Return a Markdown report of the agreement between two passes (see :func:`agreement`)."""
+    result = agreement(pass_a, pass_b)
+    parts = [
+        f"# Annotation agreement: {name}",
+        "",
+        "Generated by `stance annotations build` from the two stored passes; do not edit by hand.",
+        "Cohen's kappa per topic (binary: present or not), for tone and for stance; `n/a` where both",
+        "passes used a single class (kappa is undefined there). Confusion tables: rows pass A, columns pass B.",
+        "",
+        markdown_table(agreement_table(result), float_format="{:.3f}"),
+    ]
+    confusions = [(f"topic `{t}`", s) for t, s in result["topics"].items()] + [("tone", result["tone"]), ("stance", result["stance"])]
+    for title, stats in confusions:
+        table = stats["confusion"].reset_index()
+        table.columns = ["A \\ B", *map(str, stats["confusion"].columns)]
+        parts += ["", f"## Confusion: {title}", "", markdown_table(table)]
+    return "\n".join(parts) + "\n"
+
+
+def _label_key(row, suffix):
+    return (tuple(row["topics" + suffix]), row["tone" + suffix], row["stance" + suffix])
+
+
+def build_gold(sentences, pass_a, pass_b, adjudication, source="adjudication.csv"):
+    """Combine two passes and an adjudication into the gold table.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The current sentence table of the annotated corpus.
+    pass_a, pass_b : pandas.DataFrame
+        The passes (from :func:`read_labels`), over the same sentences.
+    adjudication : pandas.DataFrame
+        Final labels and a ``reason`` for every sentence on which the passes
+        disagree in any dimension.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`GOLD_COLUMNS`; ``topics`` as lists, ``adjudication`` is the
+        reason ('' where the passes agreed).
+    """
+    merged = pass_a[LABEL_COLUMNS].merge(pass_b[LABEL_COLUMNS], on="sentence_id", suffixes=("_a", "_b"), validate="one_to_one")
+    decided = adjudication.set_index("sentence_id")
+    current = sentences.set_index("sentence_id")
+    rows = []
+    for row in merged.to_dict(orient="records"):
+        sid = row["sentence_id"]
+        if sid not in current.index:
+            raise StanceInputError(source, f"sentence {sid} is not in the current sentence split")
+        if current.at[sid, "boilerplate"]:
+            raise StanceInputError(source, f"sentence {sid} is now flagged as boilerplate")
+        if _label_key(row, "_a") == _label_key(row, "_b"):
+            final, reason = _label_key(row, "_a"), ""
+        elif sid in decided.index and str(decided.at[sid, "reason"]).strip():
+            d = decided.loc[sid]
+            final, reason = (tuple(d["topics"]), d["tone"], d["stance"]), str(d["reason"]).strip()
+        else:
+            raise StanceInputError(source, f"sentence {sid}: the passes disagree and there is no adjudication with a reason")
+        s = current.loc[sid]
+        rows.append({
+            "article_id": s["article_id"], "sentence_id": sid, "start": int(s["start"]), "end": int(s["end"]),
+            "text": s["text"], "topics": list(final[0]), "tone": final[1], "stance": final[2],
+            **{f"{dim}_{p}": (list(row[f"{dim}_{p}"]) if dim == "topics" else row[f"{dim}_{p}"]) for p in PASSES for dim in DIMENSIONS},
+            "adjudication": reason,
+        })
+    return pd.DataFrame(rows, columns=GOLD_COLUMNS)
+
+
+def _as_articles(corpus):
+    return corpus if isinstance(corpus, pd.DataFrame) else load_corpus(corpus)
+
+
+def load_annotations(path=None, corpus=None):
+    """Load gold annotations, checked against the current sentence split.
+
+    Parameters
+    ----------
+    path : str, Path or None
+        None (the seed gold), the name of a bundled gold set (see
+        :func:`bundled_annotations`; a name wins over a file of that name, use
+        ``./name`` for the file), or a CSV in the gold format (at least
+        ``article_id, sentence_id, start, end, text, topics, tone, stance``).
+    corpus : optional
+        The corpus the annotations belong to (an article table, or anything
+        :func:`stance.load_corpus` accepts). Bundled sets know their corpus. When
+        given, every annotation must match a current non-boilerplate sentence by
+        article, span and text; without it, only the labels are checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The gold rows with ``topics`` as lists and ``tone_score``/``stance_score``
+        from the labels; with a corpus, also the current ``role``.
+
+    Raises
+    ------
+    StanceInputError
+        Naming the file and the sentence, for a label outside the scheme or an
+        annotation that no longer aligns with the sentence split.
+    """
+    bundled = bundled_annotations()
+    key = "seeds" if path is None else str(path)
+    if key in bundled:
+        path, corpus = bundled[key][0], (corpus if corpus is not None else bundled[key][1])
+    required = ["article_id", "sentence_id", "start", "end", "text", "topics", "tone", "stance"]
+    gold = validate_labels(read_table(path, required), path)
+    for column in ("start", "end"):
+        if not gold[column].str.fullmatch(r"\d+").all():
+            raise StanceInputError(path, f"column {column!r} must hold character offsets (whole numbers)")
+        gold[column] = gold[column].astype(int)
+    if corpus is not None:
+        gold = _align(gold, split_sentences(_as_articles(corpus)), path)
+    return gold_scores(gold)
+
+
+def _align(gold, sentences, path):
+    by_span = sentences.set_index(["article_id", "start", "end"])
+    by_text = sentences.groupby("text")["sentence_id"].apply(list)
+    roles, ids = [], []
+    for row in gold.itertuples():
+        key = (row.article_id, row.start, row.end)
+        where = f"sentence {row.sentence_id} ({row.article_id} {row.start}-{row.end})"
+        if key not in by_span.index:
+            hint = f"; its text is now sentence {by_text[row.text][0]}" if row.text in by_text.index else ""
+            raise StanceInputError(path, f"{where} no longer aligns with the sentence split: no sentence has that span{hint}")
+        current = by_span.loc[key]
+        if current["text"] != row.text:
+            raise StanceInputError(path, f"{where} no longer aligns: its text differs from the corpus ({current['text'][:60]!r})")
+        if current["boilerplate"]:
+            raise StanceInputError(path, f"{where} is now flagged as boilerplate ({current['boilerplate_reason']})")
+        roles.append(current["role"])
+        ids.append(current["sentence_id"])
+    return gold.assign(sentence_id=ids, role=roles)
+
+
+def label_statistics(gold, name):
+    """Return Markdown tables of label counts: per label, per article, topic co-occurrence, tone x stance."""
+    n = len(gold)
+    counts = [{"dimension": "topic", "label": t, "sentences": int(sum(t in ts for ts in gold["topics"]))} for t in TOPICS]
+    counts.append({"dimension": "topic", "label": "(none)", "sentences": int(sum(not ts for ts in gold["topics"]))})
+    for dim, labels in (("tone", TONES), ("stance", STANCES)):
+        counts += [{"dimension": dim, "label": lab, "sentences": int((gold[dim] == lab).sum())} for lab in labels]
+    counts = pd.DataFrame(counts).assign(share_pct=lambda f: 100 * f["sentences"] / n)
+
+    per_article = gold.groupby("article_id", sort=True).apply(
+        lambda g: pd.Series({
+            "sentences": len(g),
+            **{t: int(sum(t in ts for ts in g["topics"])) for t in TOPICS},
+            **{f"tone={lab}": int((g["tone"] == lab).sum()) for lab in TONES},
+            **{f"stance={lab}": int((g["stance"] == lab).sum()) for lab in STANCES},
+        }), include_groups=False,
+    ).reset_index()
+
+    co = pd.DataFrame(0, index=list(TOPICS), columns=list(TOPICS))
+    for topics in gold["topics"]:
+        for t in topics:
+            for u in topics:
+                co.loc[t, u] += 1
+    co = co.reset_index().rename(columns={"index": "topic"})
+
+    cross = pd.crosstab(pd.Categorical(gold["tone"], categories=TONES), pd.Categorical(gold["stance"], categories=STANCES), dropna=False)
+    cross = cross.reset_index()
+    cross.columns = ["tone \\ stance", *STANCES]
+
+    articles = aggregate_articles(gold_scores(gold))
+    articles = articles[["article_id", "n_sentences", "main_topic", *[f"share_{t}" for t in TOPICS], "tone", "tone_score", "stance", "stance_score"]]
+    return "\n".join([
+        f"# Label statistics: {name}",
+        "",
+        f"Generated by `stance annotations build` from the adjudicated gold ({n} sentences); do not edit by hand.",
+        "",
+        "## Counts per label", "", markdown_table(counts, "{:.1f}"),
+        "", "## Per article", "", markdown_table(per_article),
+        "", "## Topic co-occurrence (sentences carrying both)", "", markdown_table(co),
+        "", "## Tone x stance", "", markdown_table(cross),
+        "", "## Article aggregates of the gold (labels.md, Article level)", "", markdown_table(articles, "{:.2f}"),
+    ]) + "\n"

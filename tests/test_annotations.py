@@ -1,0 +1,151 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import stance
+from stance.annotations import GOLD_COLUMNS, agreement, build_gold, read_labels
+from stance.cli import main
+from stance.labels import STANCES, TONES, TOPICS
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_SET = REPO / "annotations" / "seed"
+GOLD_FILE = Path(stance.__file__).parent / "data" / "seed_gold.csv"
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return stance.load_annotations()
+
+
+def test_gold_schema_and_labels(gold):
+    raw = pd.read_csv(GOLD_FILE, dtype=str, keep_default_na=False)
+    assert list(raw.columns) == GOLD_COLUMNS
+    assert all(set(t) <= set(TOPICS) for t in gold["topics"])
+    assert set(gold["tone"]) <= set(TONES) and set(gold["stance"]) <= set(STANCES)
+    disagree = raw[(raw.tone_a != raw.tone_b) | (raw.stance_a != raw.stance_b) | (raw.topics_a != raw.topics_b)]
+    assert len(disagree) > 0 and (disagree["adjudication"].str.len() > 10).all()
+
+
+def test_every_non_boilerplate_seed_sentence_has_gold(gold, seed_sentences):
+    reporting = seed_sentences[~seed_sentences["boilerplate"]]
+    assert sorted(gold["sentence_id"]) == sorted(reporting["sentence_id"])
+    assert set(gold["role"]) == {"title", "standfirst", "body"}
+
+
+def _gold_of(gold, prefix):
+    rows = gold[gold["text"].str.contains(prefix, regex=False)]
+    assert len(rows) == 1, prefix
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize("prefix, topics", [
+    ("Britain will send 14 Challenger 2 main battle tanks", ["military_aid"]),
+    ("Poland has offered to provide a company of German-built Leopard 2", ["military_aid"]),
+    ("The UK has also trained more than 27,000 members", ["military_aid"]),
+    ("from the battlefield to banking guarantees", ["military_aid", "reconstruction"]),
+    ("Kyiv has long called for Ukraine to be admitted to Nato", ["nato_membership"]),
+    ("Both agreed the arrangements will not be a substitute for NATO membership", ["nato_membership"]),
+    ("The UK is preparing to host a conference focused on Ukraine’s economic recovery", ["reconstruction"]),
+    ("allocating frozen assets for Ukraine's reconstruction", ["reconstruction"]),
+    ("Ukraine can count on the UK’s support, James Cleverly told", []),
+    ("Mr Cleverly will meet US Secretary of State Antony Blinken on Tuesday", []),
+])
+def test_gold_agrees_with_the_topic_examples_of_the_scheme(gold, prefix, topics):
+    assert _gold_of(gold, prefix)["topics"] == topics
+
+
+@pytest.mark.parametrize("prefix, tone, stance", [
+    ("We are very grateful for the support that the UK has provided", "positive", None),
+    ("What your soldiers are doing on the front line, it is inspiring", "positive", None),
+    ("Their stories of suffering were a painful reminder", "negative", None),
+    ("angrily blasted the alliance", "negative", None),
+    ("Mr Cleverly will meet US Secretary of State Antony Blinken on Tuesday", "neutral", None),
+    ("I was able to see for myself the true horrors", "negative", "supportive"),
+    ("Britain will send 14 Challenger 2 main battle tanks", "neutral", "neutral"),
+    ("When we made the commitment publicly that we will continue backing you", "positive", "supportive"),
+])
+def test_gold_agrees_with_the_tone_and_stance_examples_of_the_scheme(gold, prefix, tone, stance):
+    row = _gold_of(gold, prefix)
+    assert row["tone"] == tone
+    if stance:
+        assert row["stance"] == stance
+
+
+def test_agreement_is_computed_from_the_stored_passes():
+    a, b = read_labels(SEED_SET / "pass_a.csv"), read_labels(SEED_SET / "pass_b.csv")
+    result = agreement(a, b)
+    assert result["n"] == 101
+    assert 0 < result["tone"]["kappa"] <= 1 and result["tone"]["confusion"].to_numpy().sum() == 101
+    disagreements = int((a.sort_values("sentence_id")["tone"].values != b.sort_values("sentence_id")["tone"].values).sum())
+    assert result["tone"]["agreement"] == pytest.approx(1 - disagreements / 101)
+
+
+def test_agreement_kappa_on_a_known_case():
+    a = pd.DataFrame({"sentence_id": list("abcd"), "topics": [[]] * 4, "tone": ["positive", "positive", "neutral", "neutral"], "stance": ["neutral"] * 4})
+    b = a.assign(tone=["positive", "neutral", "neutral", "neutral"])
+    result = agreement(a, b)
+    assert result["tone"]["kappa"] == pytest.approx(0.5)  # po = .75, pe = .5
+    assert result["tone"]["agreement"] == pytest.approx(0.75)
+
+
+def test_build_reproduces_the_committed_gold_and_reports(tmp_path):
+    args = ["annotations", "build", str(SEED_SET), "--corpus", "seeds", "--name", "seed corpus",
+            "--gold", str(tmp_path / "gold.csv"), "--report", str(tmp_path / "agree.md"), "--stats", str(tmp_path / "stats.md")]
+    assert main(args) == 0
+    assert (tmp_path / "gold.csv").read_bytes() == GOLD_FILE.read_bytes()
+    assert (tmp_path / "agree.md").read_text() == (REPO / "docs" / "annotation_agreement.md").read_text()
+    assert (tmp_path / "stats.md").read_text() == (REPO / "docs" / "label_statistics.md").read_text()
+
+
+def test_a_disagreement_without_adjudication_is_rejected(seed_sentences):
+    a, b = read_labels(SEED_SET / "pass_a.csv"), read_labels(SEED_SET / "pass_b.csv")
+    with pytest.raises(stance.StanceInputError, match="disagree and there is no adjudication"):
+        build_gold(seed_sentences, a, b, a.iloc[0:0])
+
+
+def _write_gold(tmp_path, edit):
+    frame = pd.read_csv(GOLD_FILE, dtype=str, keep_default_na=False)
+    edit(frame)
+    path = tmp_path / "gold.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_a_shifted_annotation_is_rejected_naming_the_sentence(tmp_path):
+    def shift(frame):
+        frame.loc[5, "start"] = str(int(frame.loc[5, "start"]) + 1)
+    path = _write_gold(tmp_path, shift)
+    sid = pd.read_csv(path, dtype=str).loc[5, "sentence_id"]
+    with pytest.raises(stance.StanceInputError, match=f"sentence {sid} .* no longer aligns"):
+        stance.load_annotations(path, corpus="seeds")
+
+
+def test_changed_text_is_rejected(tmp_path):
+    def change(frame):
+        frame.loc[3, "text"] = frame.loc[3, "text"].upper()
+    with pytest.raises(stance.StanceInputError, match="its text differs"):
+        stance.load_annotations(_write_gold(tmp_path, change), corpus="seeds")
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("tone", "angry", "unknown tone 'angry'"),
+    ("stance", "pro", "unknown stance 'pro'"),
+    ("topics", "military_aid;sanctions", "unknown topic 'sanctions'"),
+])
+def test_a_label_outside_the_scheme_is_rejected(tmp_path, column, value, message):
+    def corrupt(frame):
+        frame.loc[2, column] = value
+    path = _write_gold(tmp_path, corrupt)
+    with pytest.raises(stance.StanceInputError, match=f"line 4 .*{message}"):
+        stance.load_annotations(path)
+
+
+def test_an_annotation_on_a_boilerplate_sentence_is_rejected(tmp_path, seed_sentences):
+    flagged = seed_sentences[seed_sentences["boilerplate"]].iloc[0]
+
+    def add(frame):
+        frame.loc[len(frame)] = {**frame.iloc[0].to_dict(), "article_id": flagged.article_id, "sentence_id": flagged.sentence_id,
+                                 "start": str(flagged.start), "end": str(flagged.end), "text": flagged.text}
+    with pytest.raises(stance.StanceInputError, match="flagged as boilerplate"):
+        stance.load_annotations(_write_gold(tmp_path, add), corpus="seeds")
