@@ -58,6 +58,67 @@ def _cmd_annotations_build(args):
     return 0
 
 
+LABEL_CHUNK_ARTICLES = 200
+
+
+def _cmd_label(args):
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from .corpus import load_corpus
+    from .io import atomic_path, table_format, write_rows
+    from .labels import aggregate_articles
+    from .models.persistence import load_classifier
+    from .segment import split_sentences
+
+    classifier = load_classifier(args.model)
+    articles = load_corpus(args.path)
+    name = Path(args.path).stem if args.path else "seeds"
+    out = Path(args.out or f"{name}-{args.level}-labels.{args.format or 'csv'}")
+    fmt = table_format(out, args.format)
+    rows = 0
+    chunks = range(0, len(articles), args.chunk)
+    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        bar = tqdm(total=len(articles), unit="article", desc="labelling", disable=len(articles) < args.chunk or None)
+        for start in chunks:
+            chunk = articles.iloc[start:start + args.chunk]
+            labelled = classifier.label_sentences(split_sentences(chunk))
+            table = labelled if args.level == "sentence" else aggregate_articles(labelled, chunk)
+            write_rows(table, handle, fmt, header=start == 0)
+            rows += len(table)
+            bar.update(len(chunk))
+        bar.close()
+    print(f"wrote {rows} {args.level} rows to {out}")
+    return 0
+
+
+def _cmd_train(args):
+    from pathlib import Path
+
+    from .annotations import load_annotations
+    from .io import write_text
+    from .models.persistence import MODEL_FILE, save_classifier
+    from .models.training import train_classifier
+    from .tables import format_table
+    import json
+
+    import pandas as pd
+
+    gold = load_annotations(args.annotations, corpus=args.corpus)
+    classifier = train_classifier(gold, spec=args.model, priors=not args.no_priors, n_boot=args.bootstrap)
+    out = Path(args.out)
+    path = save_classifier(classifier, out / MODEL_FILE)
+    metrics = classifier.metadata.get("cv_metrics", {})
+    write_text(json.dumps(classifier.metadata, indent=2) + "\n", out / "metadata.json")
+    if metrics:
+        table = pd.DataFrame([{"metric": k, "value": v["value"], "ci95_low": v["low"], "ci95_high": v["high"]} for k, v in metrics.items()])
+        print(f"leave-one-article-out, {len(gold)} gold sentences in {gold['article_id'].nunique()} articles:")
+        print(format_table(table.round(3)))
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser():
     """Return the argument parser of the ``stance`` command."""
     parser = argparse.ArgumentParser(
@@ -80,6 +141,34 @@ def build_parser():
     corpus.add_argument("--format", choices=["csv", "jsonl"], help="table format (default: from FILE's suffix, else csv)")
     corpus.add_argument("--list", action="store_true", help="list the bundled corpora and exit")
     corpus.set_defaults(run=_cmd_corpus)
+
+    label = commands.add_parser(
+        "label", help="label a corpus with the shipped model (or --model DIR)",
+        description="Split a corpus into sentences and label each with topics, tone and stance; "
+        "with --level article, aggregate to one row per article. Works in chunks of articles; "
+        "the output is written to a temporary file and renamed when complete.",
+    )
+    label.add_argument("path", nargs="?", default=None, help="folder, .txt, .csv, .jsonl or bundled corpus name (default: the seeds)")
+    label.add_argument("--level", choices=["sentence", "article"], default="sentence", help="one row per sentence (default) or per article")
+    label.add_argument("--out", metavar="FILE", help="output file (default: <name>-<level>-labels.csv)")
+    label.add_argument("--format", choices=["csv", "jsonl"], help="output format (default: from FILE's suffix, else csv)")
+    label.add_argument("--model", metavar="DIR", help="a model folder or file from `stance train` (default: the shipped model)")
+    label.add_argument("--chunk", type=int, default=LABEL_CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
+    label.set_defaults(run=_cmd_label)
+
+    train = commands.add_parser(
+        "train", help="train classifiers on annotations and print cross-validated metrics",
+        description="Train topic, tone and stance models on an annotation file in the gold format "
+        "(article_id, sentence_id, start, end, text, topics, tone, stance), report leave-one-article-out "
+        "metrics with bootstrap 95%% CIs, and save the model to DIR/model.skops.",
+    )
+    train.add_argument("--annotations", default=None, metavar="FILE", help="gold-format CSV (default: the seed gold)")
+    train.add_argument("--corpus", default=None, help="check the annotations against this corpus's sentence split")
+    train.add_argument("--out", required=True, metavar="DIR", help="folder for model.skops and metadata.json")
+    train.add_argument("--model", default="combined_lexical", help="model spec (default: %(default)s)")
+    train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")
+    train.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the CIs (default: %(default)s)")
+    train.set_defaults(run=_cmd_train)
 
     annotations = commands.add_parser("annotations", help="build gold annotations, agreement and statistics")
     annotation_commands = annotations.add_subparsers(dest="annotations_command", metavar="ACTION", required=True)

@@ -1,0 +1,71 @@
+"""Training data and training: gold annotations plus marked synthetic priors.
+
+``stance/data/synthetic_priors.csv`` holds sentences written for the project (column
+``origin`` = ``synthetic``) to give the models prior knowledge of classes the seeds
+barely hold (critical stance, reconstruction, Russian strikes that are not aid).
+They are added to training folds only and never used for evaluation.
+"""
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from ..annotations import validate_labels
+
+PRIORS_FILE = "synthetic_priors.csv"
+
+
+def load_priors(path=None):
+    """Read synthetic prior sentences (``text, topics, tone, stance, origin``) with topics as lists."""
+    path = Path(str(resources.files("stance") / "data" / PRIORS_FILE)) if path is None else Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.insert(0, "sentence_id", [f"synthetic-{i:04d}" for i in range(len(frame))])
+    return validate_labels(frame, path)
+
+
+def training_frame(gold, priors=True):
+    """Gold rows plus (by default) the synthetic priors, with ``text, topics, tone, stance``."""
+    columns = ["text", "topics", "tone", "stance"]
+    parts = [gold[columns]]
+    if priors is True:
+        parts.append(load_priors()[columns])
+    elif priors is not None and priors is not False:
+        parts.append(priors[columns])
+    return pd.concat(parts, ignore_index=True)
+
+
+def train_classifier(gold, spec="combined", priors=True, evaluate=True, n_boot=1000):
+    """Train a classifier on gold (plus priors) and record its cross-validated metrics.
+
+    Parameters
+    ----------
+    gold : pandas.DataFrame
+        Annotations with ``article_id, text, topics, tone, stance``.
+    spec : str
+        Model spec (see :data:`stance.models.classifier.MODEL_SPECS`).
+    priors : bool or DataFrame
+        Add the synthetic priors (True), none (False), or these rows.
+    evaluate : bool
+        Run leave-one-article-out cross-validation first and store its scores
+        (with bootstrap 95% CIs) in the model's metadata.
+
+    Returns
+    -------
+    StanceClassifier
+    """
+    from ..evaluation import leave_one_article_out, score_with_ci
+    from .classifier import StanceClassifier
+    from .persistence import data_hash
+
+    extra = load_priors() if priors is True else (priors if priors is not False else None)
+    train = training_frame(gold, extra if extra is not None else False)
+    metadata = {"model": spec, "training_sentences": len(train), "gold_sentences": len(gold),
+                "gold_articles": int(gold["article_id"].nunique()), "synthetic_priors": 0 if extra is None else len(extra),
+                "training_data_sha256": data_hash(train)}
+    if evaluate and gold["article_id"].nunique() > 1:
+        predictions = leave_one_article_out(gold, spec, priors=extra)
+        metadata["cv"] = "leave-one-article-out"
+        metadata["cv_metrics"] = score_with_ci(predictions, n_boot=n_boot)
+    classifier = StanceClassifier(spec, metadata)
+    return classifier.fit(train["text"], train["topics"], train["tone"], train["stance"])
