@@ -119,6 +119,17 @@ def _cmd_train(args):
     return 0
 
 
+def _add_corpus_and_output(parser, out_help):
+    """The corpus argument and the --out/--format options that corpus-reading commands share."""
+    parser.add_argument(
+        "path", nargs="?", default=None,
+        help="a folder of .txt files, a .txt, .csv or .jsonl file, or a bundled corpus name "
+        "(default: the seed corpus)",
+    )
+    parser.add_argument("--out", metavar="FILE", help=out_help)
+    parser.add_argument("--format", choices=["csv", "jsonl"], help="table format (default: from FILE's suffix, else csv)")
+
+
 def build_parser():
     """Return the argument parser of the ``stance`` command."""
     parser = argparse.ArgumentParser(
@@ -132,13 +143,7 @@ def build_parser():
         description="Load a corpus, split it into sentences, flag boilerplate and print a summary per "
         "article. With --out, also write the sentence table.",
     )
-    corpus.add_argument(
-        "path", nargs="?", default=None,
-        help="a folder of .txt files, a .txt, .csv or .jsonl file, or a bundled corpus name "
-        "(default: the seed corpus)",
-    )
-    corpus.add_argument("--out", metavar="FILE", help="write the sentence table to FILE")
-    corpus.add_argument("--format", choices=["csv", "jsonl"], help="table format (default: from FILE's suffix, else csv)")
+    _add_corpus_and_output(corpus, "write the sentence table to FILE")
     corpus.add_argument("--list", action="store_true", help="list the bundled corpora and exit")
     corpus.set_defaults(run=_cmd_corpus)
 
@@ -148,10 +153,8 @@ def build_parser():
         "with --level article, aggregate to one row per article. Works in chunks of articles; "
         "the output is written to a temporary file and renamed when complete.",
     )
-    label.add_argument("path", nargs="?", default=None, help="folder, .txt, .csv, .jsonl or bundled corpus name (default: the seeds)")
+    _add_corpus_and_output(label, "output file (default: <name>-<level>-labels.csv)")
     label.add_argument("--level", choices=["sentence", "article"], default="sentence", help="one row per sentence (default) or per article")
-    label.add_argument("--out", metavar="FILE", help="output file (default: <name>-<level>-labels.csv)")
-    label.add_argument("--format", choices=["csv", "jsonl"], help="output format (default: from FILE's suffix, else csv)")
     label.add_argument("--model", metavar="DIR", help="a model folder or file from `stance train` (default: the shipped model)")
     label.add_argument("--chunk", type=int, default=LABEL_CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
     label.set_defaults(run=_cmd_label)
