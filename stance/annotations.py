@@ -9,19 +9,17 @@ measures the passes' reliability, :func:`load_annotations` reads a gold table
 back and checks it against the current sentence split.
 """
 
-import io
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from .corpus import load_corpus
+from .corpus import load_corpus, read_csv_frame
 from .errors import StanceInputError
 from .labels import STANCES, TONES, TOPICS, LabelError, aggregate_articles, check_label, gold_scores, parse_topics
 from .segment import split_sentences
 from .tables import markdown_table
-from .text import decode_bytes
 
 LABEL_COLUMNS = ["sentence_id", "topics", "tone", "stance"]
 GOLD_COLUMNS = [
@@ -40,14 +38,7 @@ def bundled_annotations():
 
 def read_table(path, required):
     """Read a CSV of labels; every column as text. Raise StanceInputError naming the file."""
-    path = Path(path)
-    if not path.exists():
-        raise StanceInputError(path, "no such file")
-    text = decode_bytes(path.read_bytes(), path)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise StanceInputError(path, f"not a readable CSV ({str(err).strip()})") from None
+    frame = read_csv_frame(path)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise StanceInputError(path, f"missing column(s) {', '.join(missing)}")

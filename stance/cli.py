@@ -94,16 +94,16 @@ def _cmd_label(args):
 
 
 def _cmd_train(args):
+    import json
     from pathlib import Path
+
+    import pandas as pd
 
     from .annotations import load_annotations
     from .io import write_text
     from .models.persistence import MODEL_FILE, save_classifier
     from .models.training import train_classifier
     from .tables import format_table
-    import json
-
-    import pandas as pd
 
     gold = load_annotations(args.annotations, corpus=args.corpus)
     classifier = train_classifier(gold, spec=args.model, priors=not args.no_priors, n_boot=args.bootstrap)

