@@ -6,10 +6,13 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean annotations
+.PHONY: run test install clean annotations default-model benchmark
 
+# The main job: split the seed corpus, label every sentence and article with the shipped model.
 run: $(STAMP)
 	$(BIN)/stance corpus --out $(OUT)/seed_sentences.csv
+	$(BIN)/stance label --level sentence --out $(OUT)/seed_sentence_labels.csv
+	$(BIN)/stance label --level article --out $(OUT)/seed_article_labels.csv
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -30,3 +33,12 @@ clean:
 annotations: $(STAMP)
 	$(BIN)/stance annotations build annotations/seed --corpus seeds --name "seed corpus" \
 		--gold stance/data/seed_gold.csv --report docs/annotation_agreement.md --stats docs/label_statistics.md
+
+# Compare every model by leave-one-article-out on the seed gold, retrain the best and ship it
+# (stance/data/default_model.skops, docs/model_selection.md).
+default-model: $(STAMP)
+	$(BIN)/python experiments/select_default_model.py
+
+# Labelling speed, load time and peak memory over a million sentences (prints numbers).
+benchmark: $(STAMP)
+	$(BIN)/python experiments/benchmark.py

@@ -1,11 +1,34 @@
-"""stance: topic, tone and stance labels for texts about supporting Ukraine."""
+"""stance: topic, tone and stance labels for texts about supporting Ukraine.
 
-from .corpus import load_corpus
+The public API is imported on first use, so ``import stance`` stays fast and a
+script that only labels text never imports what it does not need.
+"""
+
+import importlib
+
 from .errors import StanceInputError
-from .models.persistence import load_classifier
-from .segment import split_sentences
-from .annotations import load_annotations
 
 __version__ = "0.1.0"
 
+_EXPORTS = {
+    "load_corpus": ".corpus",
+    "split_sentences": ".segment",
+    "load_annotations": ".annotations",
+    "load_classifier": ".models.persistence",
+}
 __all__ = ["StanceInputError", "load_annotations", "load_classifier", "load_corpus", "split_sentences", "__version__"]
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    try:  # submodules, e.g. stance.labels
+        return importlib.import_module(f".{name}", __name__)
+    except ModuleNotFoundError:
+        raise AttributeError(f"module 'stance' has no attribute {name!r}") from None
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from .errors import StanceInputError
+from .models.classifier import DEFAULT_SPEC, MODEL_SPECS
 
 EXIT_BAD_INPUT = 2
 
@@ -168,7 +169,8 @@ def build_parser():
     train.add_argument("--annotations", default=None, metavar="FILE", help="gold-format CSV (default: the seed gold)")
     train.add_argument("--corpus", default=None, help="check the annotations against this corpus's sentence split")
     train.add_argument("--out", required=True, metavar="DIR", help="folder for model.skops and metadata.json")
-    train.add_argument("--model", default="combined_lexical", help="model spec (default: %(default)s)")
+    train.add_argument("--model", default=DEFAULT_SPEC, choices=list(MODEL_SPECS),
+                       help="model spec (default: %(default)s, the shipped default's)")
     train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")
     train.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the CIs (default: %(default)s)")
     train.set_defaults(run=_cmd_train)

@@ -11,3 +11,21 @@ def seed_articles():
 @pytest.fixture(scope="session")
 def seed_sentences(seed_articles):
     return stance.split_sentences(seed_articles)
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory):
+    """The package built as a wheel from this checkout (as `pip install .` would install it)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path_factory.mktemp("wheel")
+    repo = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(repo)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    (wheel,) = folder.glob("stance-*.whl")
+    return wheel

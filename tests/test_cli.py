@@ -49,3 +49,53 @@ def test_bad_input_exits_2_with_one_line_and_no_output(tmp_path, name):
 def test_help_lists_commands():
     result = subprocess.run([sys.executable, "-m", "stance", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "corpus" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def user_corpora(tmp_path_factory):
+    """The same two short articles as a folder, a CSV and a JSONL file."""
+    folder = tmp_path_factory.mktemp("corpora")
+    texts = {"a1": "Tanks for Kyiv\nThe UK will send 14 tanks to Ukraine. The minister met his counterpart.",
+             "a2": "Rebuilding Ukraine\nA London conference will fund rebuilding Ukraine's power plants."}
+    (folder / "txt").mkdir()
+    for name, text in texts.items():
+        (folder / "txt" / f"{name}.txt").write_text(text, encoding="utf-8")
+    pd.DataFrame({"id": list(texts), "text": list(texts.values())}).to_csv(folder / "c.csv", index=False)
+    pd.DataFrame({"id": list(texts), "text": list(texts.values())}).to_json(folder / "j.jsonl", orient="records", lines=True)
+    return folder
+
+
+@pytest.mark.parametrize("source, level, suffix", [("txt", "sentence", "csv"), ("c.csv", "article", "jsonl"), ("j.jsonl", "sentence", "jsonl")])
+def test_label_a_folder_a_csv_and_a_jsonl(user_corpora, tmp_path, capsys, source, level, suffix):
+    out = tmp_path / f"labels.{suffix}"
+    assert main(["label", str(user_corpora / source), "--level", level, "--out", str(out)]) == 0
+    table = pd.read_csv(out) if suffix == "csv" else pd.read_json(out, lines=True)
+    if level == "sentence":
+        assert len(table) == 5 and {"sentence_id", "topics", "tone", "stance", "p_military_aid"} <= set(table.columns)
+    else:
+        assert table["article_id"].tolist() == ["a1", "a2"] and {"main_topic", "share_reconstruction"} <= set(table.columns)
+    assert f"wrote {len(table)} {level} rows" in capsys.readouterr().out
+
+
+def test_train_prints_cross_validated_metrics_and_label_uses_the_model(tmp_path, capsys):
+    import stance
+
+    gold = stance.load_annotations()
+    small = gold[gold["article_id"].isin(gold["article_id"].unique()[:3])]
+    annotations = tmp_path / "mine.csv"
+    small.assign(topics=small["topics"].map(";".join)).to_csv(annotations, index=False)
+    model_dir = tmp_path / "model"
+    assert main(["train", "--annotations", str(annotations), "--out", str(model_dir), "--model", "lexicon",
+                 "--no-priors", "--bootstrap", "20"]) == 0
+    printed = capsys.readouterr().out
+    assert f"{len(small)} gold sentences in 3 articles" in printed and "topics_macro_f1" in printed
+    assert (model_dir / "model.skops").exists() and (model_dir / "metadata.json").exists()
+    out = tmp_path / "labels.csv"
+    assert main(["label", "--model", str(model_dir), "--out", str(out)]) == 0
+    assert len(pd.read_csv(out)) == 116
+
+
+def test_label_with_a_missing_model_exits_2(tmp_path, capsys):
+    assert main(["label", "--model", str(tmp_path / "nothing"), "--out", str(tmp_path / "x.csv")]) == 2
+    assert "no such model file" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()

@@ -24,3 +24,15 @@ def test_write_table_joins_lists_in_csv_and_keeps_them_in_jsonl(tmp_path):
     assert (tmp_path / "t.csv").read_text(encoding="utf-8") == "topics\nmilitary_aid;reconstruction\n\"\"\n"
     write_table(frame, tmp_path / "t.jsonl")
     assert (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()[0] == '{"topics": ["military_aid", "reconstruction"]}'
+
+
+def test_atomic_output_gets_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    from stance.io import write_text
+
+    path = write_text("x\n", tmp_path / "out.txt")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask

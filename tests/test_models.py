@@ -12,6 +12,7 @@ from stance.evaluation import bootstrap_samples, leave_one_article_out, score_wi
 from stance.features import LexiconCounts, VaderScores, make_features
 from stance.models import StanceClassifier, save_classifier
 from stance.models.baselines import KeywordTopics, MajorityClass, VaderTone
+from stance.models.classifier import LABEL_COLUMNS, MODEL_SPECS
 from stance.models.estimators import MultiLabelThresholds
 from stance.models.training import load_priors
 
@@ -62,8 +63,9 @@ def test_feature_union_and_clone():
 def test_multilabel_thresholds_on_tiny_data():
     from stance.models.classifier import topic_matrix
 
-    model = MultiLabelThresholds(cv=2).fit(TEXTS * 2, topic_matrix(TOPICS * 2))
-    assert model.predict_proba(TEXTS).shape == (8, 3)
+    features = make_features(("word", "lexicon")).fit(TEXTS)
+    model = MultiLabelThresholds(cv=2).fit(features.transform(TEXTS * 2), topic_matrix(TOPICS * 2))
+    assert model.predict_proba(features.transform(TEXTS)).shape == (8, 3)
     assert ((model.thresholds_ >= 0.1) & (model.thresholds_ <= 0.9)).all()
 
 
@@ -174,3 +176,82 @@ def test_bootstrap_resamples_articles_then_sentences():
     sample = next(bootstrap_samples(frame, n_boot=1))
     assert len(sample) in (6, 8, 10)
     assert set(sample["article_id"]) <= {"a", "b"}
+
+
+def test_sentence_embeddings_are_normalised_and_similar_for_paraphrases():
+    from stance.features import SentenceEmbeddings
+
+    vectors = SentenceEmbeddings().fit().transform(["The UK sends tanks to Ukraine.", "Britain delivers tanks to Kyiv.", "The weather is sunny."])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_description_similarity_has_one_column_per_label_description():
+    from stance.features import DescriptionSimilarity
+
+    features = DescriptionSimilarity().fit()
+    names = list(features.get_feature_names_out())
+    assert "description:topics:reconstruction" in names and "description:tone:negative" in names
+    scores = features.transform(["Rebuilding Ukraine's power plants and housing after the war."])[0]
+    topic_scores = {n: s for n, s in zip(names, scores) if n.startswith("description:topics:")}
+    assert max(topic_scores, key=topic_scores.get) == "description:topics:reconstruction"
+
+
+def test_text_features_refuse_a_matrix_with_several_columns():
+    with pytest.raises(ValueError, match="one text per row"):
+        VaderScores().fit().transform(np.array([["a", "b"], ["c", "d"]]))
+    assert VaderScores().fit().transform(np.array([["good"], ["bad"]])).shape == (2, 4)
+
+
+def test_row_cache_computes_each_text_once_and_evicts_the_oldest():
+    from stance.features.cache import RowCache
+
+    cache, calls = RowCache(maxsize=2), []
+
+    def lengths(texts):
+        calls.extend(texts)
+        return [[len(t)] for t in texts]
+
+    assert cache.rows("n", ["ab", "c", "ab"], lengths, 1).ravel().tolist() == [2, 1, 2]
+    assert cache.rows("n", ["c"], lengths, 1).tolist() == [[1]]
+    assert calls == ["ab", "c"]
+    cache.rows("n", ["xyz"], lengths, 1)
+    assert len(cache) == 2
+    cache.rows("n", ["ab"], lengths, 1)
+    assert calls == ["ab", "c", "xyz", "ab"]
+    assert cache.rows("other", [], lengths, 1).shape == (0, 1)
+
+
+@pytest.mark.parametrize("spec", sorted(MODEL_SPECS))
+def test_every_model_spec_trains_and_labels_tiny_data(spec):
+    model = StanceClassifier(spec).fit(TEXTS * 3, TOPICS * 3, TONE * 3, STANCE * 3)
+    labelled = model.predict(["The UK will send more tanks.", "A summit on Tuesday."])
+    assert list(labelled.columns) == LABEL_COLUMNS
+    assert labelled["tone"].isin(stance.labels.TONES).all()
+    assert labelled["stance"].isin(stance.labels.STANCES).all()
+    assert ((labelled[["p_military_aid", "p_nato_membership", "p_reconstruction"]] >= 0)
+            & (labelled[["p_military_aid", "p_nato_membership", "p_reconstruction"]] <= 1)).all().all()
+
+
+def test_zero_shot_baseline_uses_label_descriptions():
+    from stance.models.baselines import ZeroShotSimilarity
+
+    tone = ZeroShotSimilarity("tone").fit()
+    assert tone.predict(["Horrific atrocities, murder and suffering."]).tolist() == ["negative"]
+    topics = ZeroShotSimilarity("topics").fit()
+    proba = topics.predict_proba(["Ukraine's accession to NATO and an invitation to join the alliance."])[0]
+    assert proba.argmax() == 1 and proba[1] > 0.5
+
+
+def test_calibrated_linear_in_a_pipeline_with_clone_and_params():
+    from stance.models.estimators import CalibratedLinear
+
+    pipeline = make_pipeline(make_features(("word", "lexicon")), CalibratedLinear(C=2.0))
+    copy = clone(pipeline)
+    assert copy.get_params()["calibratedlinear__C"] == 2.0
+    copy.set_params(calibratedlinear__C=1.0).fit(TEXTS * 3, TONE * 3)
+    proba = copy.predict_proba(TEXTS)
+    assert proba.shape == (8, 3) and np.allclose(proba.sum(axis=1), 1)
+    with pytest.raises(Exception, match="not fitted"):
+        CalibratedLinear().predict(np.ones((2, 3)))

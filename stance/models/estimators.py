@@ -1,9 +1,12 @@
-"""Trained estimators for the three tasks: texts in, labels and probabilities out.
+"""Trained estimators for the three tasks: a feature matrix in, labels and probabilities out.
 
-- :class:`CalibratedLinear` : a class-weighted logistic regression on a feature
-  union, with sigmoid-calibrated probabilities (tone, stance, and each topic).
+- :class:`CalibratedLinear` : a class-weighted logistic regression with
+  sigmoid-calibrated probabilities (tone, stance, and each topic).
 - :class:`MultiLabelThresholds` : one binary model per topic, each with its own
   decision threshold chosen by cross-validation inside the training data.
+
+Both take the matrix of :func:`stance.features.make_features` (dense or sparse),
+so the text features are computed once per training set and shared by every task.
 """
 
 import numpy as np
@@ -12,59 +15,65 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
-from sklearn.utils.validation import check_is_fitted
-
-from ..features import make_features
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 SEED = 0
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.05), 2)
 
 
 class CalibratedLinear(ClassifierMixin, BaseEstimator):
-    """Logistic regression on named feature families, with calibrated probabilities.
+    """Class-weighted logistic regression with sigmoid-calibrated probabilities.
 
     Parameters
     ----------
-    families : tuple of str
-        Feature families (see :func:`stance.features.make_features`).
     C : float
         Inverse regularisation strength.
     calibration_folds : int
-        Folds for sigmoid calibration; fewer are used when a class is rarer.
+        Folds for sigmoid calibration; fewer are used when a class is rarer, and
+        none (plain logistic probabilities) when a class has a single example.
 
-    Input: an iterable of strings and their labels. ``predict_proba`` returns
-    (n_texts, n_classes) with columns in ``classes_`` order.
+    Input: a feature matrix (n_samples, n_features), dense or sparse, and labels.
+    ``predict_proba`` returns (n_samples, n_classes) with columns in ``classes_`` order.
     """
 
-    def __init__(self, families=("word", "lexicon", "cues", "vader"), C=4.0, calibration_folds=3):
-        self.families = families
+    def __init__(self, C=4.0, calibration_folds=3):
         self.C = C
         self.calibration_folds = calibration_folds
 
-    def _pipeline(self):
-        linear = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=SEED)
-        return make_pipeline(make_features(self.families), linear)
-
     def fit(self, X, y):
-        X, y = list(X), np.asarray(y)
+        X, y = validate_data(self, X, y, accept_sparse="csr")
+        check_classification_targets(y)
         self.classes_, counts = np.unique(y, return_counts=True)
-        folds = min(self.calibration_folds, int(counts.min()))
         if len(self.classes_) < 2:
-            raise ValueError("need at least two classes to train")
+            raise ValueError(f"needs samples of at least 2 classes in the data, but the data contains only one class: {self.classes_[0]!r}")
+        linear = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=SEED)
+        folds = min(self.calibration_folds, int(counts.min()))
         if folds >= 2:
             cv = StratifiedKFold(folds, shuffle=True, random_state=SEED)
-            self.model_ = CalibratedClassifierCV(self._pipeline(), method="sigmoid", cv=cv).fit(X, y)
-        else:  # a class with a single example: no calibration fold can hold it out
-            self.model_ = self._pipeline().fit(X, y)
+            self.model_ = CalibratedClassifierCV(linear, method="sigmoid", cv=cv).fit(X, y)
+        else:
+            self.model_ = linear.fit(X, y)
         return self
 
     def predict_proba(self, X):
         check_is_fitted(self, "model_")
-        return self.model_.predict_proba(list(X))
+        return self.model_.predict_proba(validate_data(self, X, accept_sparse="csr", reset=False))
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def linear_models(self):
+        """The fitted logistic regressions (one per calibration fold), for explanations."""
+        check_is_fitted(self, "model_")
+        calibrated = getattr(self.model_, "calibrated_classifiers_", None)
+        return [c.estimator for c in calibrated] if calibrated else [self.model_]
 
 
 class MultiLabelThresholds(ClassifierMixin, BaseEstimator):
@@ -72,14 +81,15 @@ class MultiLabelThresholds(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    estimator : classifier
-        A binary classifier with ``predict_proba`` (cloned per label).
+    estimator : classifier or None
+        A binary classifier with ``predict_proba`` (cloned per label); None means
+        :class:`CalibratedLinear`.
     cv : int
         Inner folds used to choose each threshold (on the training data only).
 
-    ``y`` is an indicator matrix (n_texts, n_labels). ``predict_proba`` returns
-    (n_texts, n_labels) probabilities of each label being present; ``predict``
-    the indicator matrix after thresholds ``thresholds_``.
+    Input: a feature matrix and ``y``, an indicator matrix (n_samples, n_labels).
+    ``predict_proba`` returns (n_samples, n_labels) probabilities of each label
+    being present; ``predict`` the indicator matrix after thresholds ``thresholds_``.
     """
 
     def __init__(self, estimator=None, cv=3):
@@ -87,13 +97,14 @@ class MultiLabelThresholds(ClassifierMixin, BaseEstimator):
         self.cv = cv
 
     def fit(self, X, y):
-        X, y = list(X), np.asarray(y, dtype=int)
+        X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
+        y = np.asarray(y, dtype=int).reshape(len(y), -1)
         base = self.estimator if self.estimator is not None else CalibratedLinear()
-        self.estimators_, self.thresholds_ = [], []
+        self.estimators_, thresholds = [], []
         for column in y.T:
-            self.thresholds_.append(self._choose_threshold(base, X, column))
+            thresholds.append(self._choose_threshold(base, X, column))
             self.estimators_.append(clone(base).fit(X, column))
-        self.thresholds_ = np.array(self.thresholds_)
+        self.thresholds_ = np.array(thresholds)
         return self
 
     def _choose_threshold(self, base, X, column):
@@ -107,8 +118,15 @@ class MultiLabelThresholds(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         check_is_fitted(self, "estimators_")
-        X = list(X)
+        X = validate_data(self, X, accept_sparse="csr", reset=False)
         return np.column_stack([e.predict_proba(X)[:, list(e.classes_).index(1)] for e in self.estimators_])
 
     def predict(self, X):
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        return tags

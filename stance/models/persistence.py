@@ -24,6 +24,7 @@ TRUSTED_TYPES = sorted([
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction.text.CountVectorizer",
+    "stance.features.embeddings.DescriptionSimilarity",
     "stance.features.embeddings.SentenceEmbeddings",
     "stance.features.lexicon.LexiconCounts",
     "stance.features.vader.VaderScores",

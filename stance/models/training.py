@@ -39,36 +39,42 @@ def training_frame(gold, priors=None):
     return pd.concat(parts, ignore_index=True)
 
 
-def train_classifier(gold, spec="combined", priors=True, evaluate=True, n_boot=1000):
+def train_classifier(gold, spec=None, priors=True, evaluate=True, n_boot=1000, predictions=None):
     """Train a classifier on gold (plus priors) and record its cross-validated metrics.
 
     Parameters
     ----------
     gold : pandas.DataFrame
         Annotations with ``article_id, text, topics, tone, stance``.
-    spec : str
-        Model spec (see :data:`stance.models.classifier.MODEL_SPECS`).
+    spec : str, optional
+        Model spec (see :data:`stance.models.classifier.MODEL_SPECS`); default: the shipped default's.
     priors : bool or DataFrame
         Add the synthetic priors (True), none (False), or these rows.
     evaluate : bool
         Run leave-one-article-out cross-validation first and store its scores
         (with bootstrap 95% CIs) in the model's metadata.
+    predictions : pandas.DataFrame, optional
+        Leave-one-article-out predictions of this spec computed already (as
+        :func:`stance.evaluation.compare_models` returns them); used instead of
+        running the cross-validation again.
 
     Returns
     -------
     StanceClassifier
     """
     from ..evaluation import leave_one_article_out, score_with_ci
-    from .classifier import StanceClassifier
+    from .classifier import DEFAULT_SPEC, StanceClassifier
     from .persistence import data_hash
 
+    spec = spec or DEFAULT_SPEC
     extra = resolve_priors(priors)
     train = training_frame(gold, extra)
     metadata = {"model": spec, "training_sentences": len(train), "gold_sentences": len(gold),
                 "gold_articles": int(gold["article_id"].nunique()), "synthetic_priors": 0 if extra is None else len(extra),
                 "training_data_sha256": data_hash(train)}
-    if evaluate and gold["article_id"].nunique() > 1:
+    if predictions is None and evaluate and gold["article_id"].nunique() > 1:
         predictions = leave_one_article_out(gold, spec, priors=extra)
+    if predictions is not None:
         metadata["cv"] = "leave-one-article-out"
         metadata["cv_metrics"] = score_with_ci(predictions, n_boot=n_boot)
     classifier = StanceClassifier(spec, metadata)

@@ -1,0 +1,104 @@
+"""Speed and memory of labelling, printed as numbers (no timed tests: shared machines are noisy).
+
+Measures, for the shipped default (embedding-based) and a lexical model trained on the
+same gold (``combined_lexical``: TF-IDF, lexicons, cues, VADER; no torch):
+
+- labelling speed in sentences per second, on distinct sentences (the row cache is
+  emptied first, so nothing is looked up from an earlier pass);
+- the wall time of ``python -c "import stance; stance.load_classifier(...)"`` in a fresh process;
+- the peak resident memory of ``stance label`` over a generated JSONL corpus of
+  ``--corpus-sentences`` sentences (default 1,000,000) in a fresh process.
+
+Usage: python experiments/benchmark.py [--speed-sentences 5000] [--corpus-sentences 1000000]
+       [--memory-model lexical|default]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import stance
+from stance.features.cache import ROWS
+from stance.models.persistence import default_model_path, save_classifier
+from stance.models.training import train_classifier
+
+SENTENCES_PER_ARTICLE = 50
+
+
+def distinct_sentences(n):
+    """``n`` distinct, realistic sentences: the seed gold sentences with a running number."""
+    base = stance.load_annotations()["text"].tolist()
+    return [f"{base[i % len(base)]} ({i})" for i in range(n)]
+
+
+def labelling_speed(classifier, sentences):
+    ROWS.clear()
+    classifier.label_sentences(sentences[:50])  # loads lazily imported models before timing
+    ROWS.clear()
+    started = time.perf_counter()
+    classifier.label_sentences(sentences)
+    return len(sentences) / (time.perf_counter() - started)
+
+
+def load_time(model_path):
+    code = f"import stance; stance.load_classifier({str(model_path)!r})"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
+def write_corpus(path, n_sentences):
+    base = distinct_sentences(SENTENCES_PER_ARTICLE)
+    with open(path, "w", encoding="utf-8") as handle:
+        for article in range(n_sentences // SENTENCES_PER_ARTICLE):
+            text = "\n".join(f"{s} Item {article}." for s in base)
+            handle.write(json.dumps({"id": f"a{article}", "title": f"Article {article}", "text": text}) + "\n")
+
+
+def label_peak_memory(corpus, model_path, out):
+    """Run ``stance label`` in a child process; return (seconds, peak RSS in MiB, sentences written)."""
+    stance_cli = Path(sys.executable).with_name("stance")
+    started = time.perf_counter()
+    subprocess.run([str(stance_cli), "label", str(corpus), "--model", str(model_path), "--out", str(out)], check=True)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(out, encoding="utf-8") as handle:
+        rows = sum(1 for _ in handle) - 1
+    return seconds, peak_kib / 1024, rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--speed-sentences", type=int, default=5000)
+    parser.add_argument("--corpus-sentences", type=int, default=1_000_000)
+    parser.add_argument("--memory-model", choices=["lexical", "default"], default="lexical",
+                        help="model for the memory run (the default needs ~an hour for a million sentences)")
+    args = parser.parse_args(argv)
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, stance {stance.__version__}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        lexical_path = save_classifier(
+            train_classifier(stance.load_annotations(), "combined_lexical", evaluate=False), tmp / "lexical.skops")
+        models = {"default": default_model_path(), "lexical": lexical_path}
+        sentences = distinct_sentences(args.speed_sentences)
+        for name, path in models.items():
+            classifier = stance.load_classifier(path)
+            speed = labelling_speed(classifier, sentences)
+            print(f"{name} ({classifier.metadata['model']}): {speed:,.0f} sentences/s labelling {len(sentences):,} "
+                  f"distinct sentences; import + load {load_time(path):.2f} s")
+        corpus = tmp / "corpus.jsonl"
+        write_corpus(corpus, args.corpus_sentences)
+        seconds, peak, rows = label_peak_memory(corpus, models[args.memory_model], tmp / "labels.csv")
+        print(f"stance label, {args.memory_model} model: {rows:,} sentences in {seconds:,.0f} s "
+              f"({rows / seconds:,.0f}/s), peak memory {peak:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""The shipped default model: what users get from ``stance.load_classifier()``."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import stance
+from stance.labels import SCHEME_VERSION, TOPICS
+from stance.models.classifier import DEFAULT_SPEC, LABEL_COLUMNS
+from stance.models.persistence import data_hash
+from stance.models.training import load_priors, training_frame
+
+ARTICLE_COLUMNS = ["article_id", "title", "n_sentences", "topics", "main_topic", "share_military_aid",
+                   "share_nato_membership", "share_reconstruction", "tone", "tone_score", "stance", "stance_score"]
+
+
+@pytest.fixture(scope="module")
+def default():
+    return stance.load_classifier()
+
+
+def test_default_is_the_selected_spec_trained_on_the_current_gold_and_priors(default):
+    metadata = default.metadata
+    assert metadata["model"] == DEFAULT_SPEC
+    assert metadata["scheme_version"] == SCHEME_VERSION
+    assert metadata["package_version"] == stance.__version__
+    # Fails when the gold or the priors change without `make default-model`.
+    assert metadata["training_data_sha256"] == data_hash(training_frame(stance.load_annotations(), load_priors()))
+    for metric in ("topics_macro_f1", "tone_macro_f1", "stance_macro_f1"):
+        score = metadata["cv_metrics"][metric]
+        assert score["low"] <= score["value"] <= score["high"]
+
+
+def test_label_articles_returns_the_contract_columns_for_the_seeds(default):
+    articles = default.label_articles(stance.load_corpus())
+    assert len(articles) == 5
+    assert set(ARTICLE_COLUMNS) <= set(articles.columns)
+    shares = articles[[f"share_{t}" for t in TOPICS]]
+    assert ((shares >= 0) & (shares <= 1)).all().all()
+
+
+def test_label_sentences_accepts_the_sentence_frame(default, seed_sentences):
+    labelled = default.label_sentences(seed_sentences)
+    assert len(labelled) == len(seed_sentences)
+    assert set(LABEL_COLUMNS) <= set(labelled.columns)
+    assert (labelled.loc[labelled["boilerplate"], "tone"] == "").all()
+
+
+@pytest.mark.parametrize("sentence, topic, present", [
+    ("Germany will deliver 40 Leopard tanks and armoured vehicles to Kyiv next month.", "military_aid", True),
+    ("Norway announced a new package of artillery ammunition and air defence missiles for Ukraine.", "military_aid", True),
+    ("Allied leaders discussed when Ukraine could begin accession talks to join NATO.", "nato_membership", True),
+    ("The summit declaration says Ukraine's future is in the Alliance and an invitation will follow.", "nato_membership", True),
+    ("The World Bank will finance rebuilding Ukraine's destroyed power plants and housing.", "reconstruction", True),
+    ("Investors met in Rome to plan the recovery and reconstruction of Ukraine's economy.", "reconstruction", True),
+    ("A Russian missile strike on the city killed twelve civilians overnight.", "military_aid", False),
+    pytest.param("Russian drones hit an apartment block in Odesa, wounding four people.", "military_aid", False,
+                 marks=pytest.mark.xfail(strict=True, reason="known error of the seed-trained default: a drone "
+                                         "strike reads as aid (p = 0.51); strict, so a fix shows up")),
+])
+def test_clear_unseen_sentences(default, sentence, topic, present):
+    labelled = default.label_sentences([sentence]).iloc[0]
+    assert (topic in labelled["topics"]) is present, (sentence, labelled["topics"], labelled[f"p_{topic}"])
+
+
+def test_clear_unseen_tone(default):
+    labelled = default.label_sentences([
+        "Russian shelling killed dozens of civilians in a horrific attack on a crowded market.",
+        "We are proud of the brave Ukrainian people and grateful for their extraordinary courage.",
+    ])
+    assert labelled["tone"].tolist() == ["negative", "positive"]
+
+
+def test_explain_names_words_behind_each_label(default):
+    explanation = default.explain("The UK will send more tanks to Ukraine.")
+    assert "military_aid" in explanation["labels"]["topics"]
+    assert any("military_aid" in name or "tank" in name for name, _ in explanation["features"]["topic:military_aid"])
+    assert "tanks" in explanation["lexicon"]["military_aid"]
+
+
+def test_installed_package_loads_the_default_offline_from_an_unrelated_folder(built_wheel, tmp_path):
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(built_wheel)],
+                   check=True, capture_output=True)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import stance; "
+            "assert stance.__file__.startswith(sys.argv[1]), stance.__file__; "
+            "clf = stance.load_classifier(); "
+            "print(clf.label_sentences(['The UK will send 14 tanks.'])['topics'][0])")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    result = subprocess.run([sys.executable, "-c", code, str(site)], cwd=work, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "military_aid" in result.stdout
