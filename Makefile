@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean annotations
+.PHONY: run test install clean annotations us-batch
 
 run: $(STAMP)
 	$(BIN)/stance corpus --out $(OUT)/seed_sentences.csv
@@ -30,3 +30,8 @@ clean:
 annotations: $(STAMP)
 	$(BIN)/stance annotations build annotations/seed --corpus seeds --name "seed corpus" \
 		--gold stance/data/seed_gold.csv --report docs/annotation_agreement.md --stats docs/label_statistics.md
+
+# The annotation batch of the U.S. government corpus: 260 random + 260 targeted sentences, seed 2026.
+us-batch: $(STAMP)
+	$(BIN)/stance sample us-government-2022 --random 260 --targeted 260 --seed 2026 \
+		--out annotations/us-government-2022/batch.csv
