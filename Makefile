@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean annotations default-model benchmark
+.PHONY: run test install clean annotations default-model benchmark us-batch
 
 # The main job: split the seed corpus, label every sentence and article with the shipped model.
 run: $(STAMP)
@@ -42,3 +42,8 @@ default-model: $(STAMP)
 # Labelling speed, load time and peak memory over a million sentences (prints numbers).
 benchmark: $(STAMP)
 	$(BIN)/python experiments/benchmark.py
+
+# The annotation batch of the U.S. government corpus: 260 random + 260 targeted sentences, seed 2026.
+us-batch: $(STAMP)
+	$(BIN)/stance sample us-government-2022 --random 260 --targeted 260 --seed 2026 \
+		--out annotations/us-government-2022/batch.csv

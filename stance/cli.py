@@ -32,6 +32,25 @@ def _cmd_corpus(args):
     return 0
 
 
+def _cmd_sample(args):
+    from .corpus import load_corpus
+    from .io import write_table
+    from .sampling import draw_batch
+    from .segment import split_sentences
+    from .tables import format_table
+
+    sentences = split_sentences(load_corpus(args.path))
+    try:
+        batch = draw_batch(sentences, args.random, args.targeted, args.seed)
+    except ValueError as err:
+        raise StanceInputError(args.path or "seeds", str(err)) from None
+    path = write_table(batch, args.out, "csv")
+    counts = batch.groupby(["sample", "stratum"], sort=False).size().reset_index(name="sentences")
+    print(format_table(counts))
+    print(f"\nwrote {len(batch)} sentences (seed {args.seed}) to {path}")
+    return 0
+
+
 def _cmd_annotations_build(args):
     from pathlib import Path
 
@@ -147,6 +166,23 @@ def build_parser():
     _add_corpus_and_output(corpus, "write the sentence table to FILE")
     corpus.add_argument("--list", action="store_true", help="list the bundled corpora and exit")
     corpus.set_defaults(run=_cmd_corpus)
+
+    sample = commands.add_parser(
+        "sample", help="draw a batch of sentences to annotate (random + targeted)",
+        description="Split a corpus into sentences and draw, from the non-boilerplate sentences of 4 words "
+        "to 600 characters, a simple random sample of N and a disjoint targeted sample of M enriched for "
+        "rare classes (reconstruction and NATO terms, opposition cues, VADER compound <= -0.3). Writes "
+        "FILE as CSV: sentence_id, article_id, role, text, sample, stratum, seed.",
+    )
+    sample.add_argument(
+        "path", nargs="?", default=None,
+        help="a folder of .txt files, a .txt, .csv or .jsonl file, or a bundled corpus name (default: the seed corpus)",
+    )
+    sample.add_argument("--random", type=int, default=260, metavar="N", help="size of the random sample (default: %(default)s)")
+    sample.add_argument("--targeted", type=int, default=260, metavar="M", help="size of the targeted sample (default: %(default)s)")
+    sample.add_argument("--seed", type=int, default=2026, metavar="S", help="random seed (default: %(default)s)")
+    sample.add_argument("--out", required=True, metavar="FILE", help="the batch CSV to write")
+    sample.set_defaults(run=_cmd_sample)
 
     label = commands.add_parser(
         "label", help="label a corpus with the shipped model (or --model DIR)",

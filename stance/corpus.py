@@ -8,6 +8,7 @@ spans point into it.
 import csv
 import io
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -18,15 +19,32 @@ from .text import decode_bytes, normalise
 
 ARTICLE_COLUMNS = ["article_id", "title", "text", "source", "date"]
 OPTIONAL_FIELDS = ["id", "title", "date", "source"]
+# Extra article columns, added after ARTICLE_COLUMNS only when the input table carries them.
+EXTRA_FIELDS = ["url"]
 MANIFEST = "manifest.csv"
+DEFAULT_CORPUS = "seeds"
+# A bundled corpus under data/corpora/<name>/ is this file, or else the folder's .txt files.
+BUNDLED_DOCUMENTS = "documents.jsonl"
 # Manifest columns, each with the aliases a user may have used for it.
 _MANIFEST_FIELDS = {"source": ("source", "outlet"), "date": ("date", "month")}
+_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 
 
 def bundled_corpora():
-    """Return ``{name: path}`` for the corpora that ship with the package."""
-    root = resources.files("stance") / "data"
-    return {"seeds": Path(str(root / "seeds"))}
+    """Return ``{name: path}`` for the corpora that ship with the package.
+
+    The seed corpus (``data/seeds``, the default) comes first, then every folder
+    of ``data/corpora`` by name: its ``documents.jsonl`` when it has one, else
+    the folder itself (read as a folder of ``.txt`` files).
+    """
+    root = Path(str(resources.files("stance") / "data"))
+    corpora = {DEFAULT_CORPUS: root / "seeds"}
+    folder = root / "corpora"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_dir():
+            documents = path / BUNDLED_DOCUMENTS
+            corpora[path.name] = documents if documents.is_file() else path
+    return corpora
 
 
 def load_corpus(path=None):
@@ -41,12 +59,14 @@ def load_corpus(path=None):
         is the title; an optional ``manifest.csv`` with ``file`` and
         ``source``/``outlet``, ``date``/``month`` columns adds metadata), a ``.txt``
         file, or a ``.csv`` / ``.jsonl`` file with a ``text`` column and optional
-        ``id``, ``title``, ``date``, ``source``.
+        ``id``, ``title``, ``date``, ``source`` and ``url``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per article with columns ``article_id, title, text, source, date``.
+        One row per article with columns ``article_id, title, text, source, date``,
+        then ``url`` when the CSV / JSONL input has that field (a value that is not
+        an ``http(s)://`` address, such as a spreadsheet's ``nan``, becomes '').
 
     Raises
     ------
@@ -56,7 +76,7 @@ def load_corpus(path=None):
     """
     bundled = bundled_corpora()
     if path is None:
-        path = bundled["seeds"]
+        path = bundled[DEFAULT_CORPUS]
     elif str(path) in bundled:
         path = bundled[str(path)]
     path = Path(path)
@@ -163,7 +183,10 @@ def _read_jsonl(path):
 
 
 def _table_record(row, number, path):
-    """Turn one CSV row or JSON object into an article record (``number``: line in the file)."""
+    """Turn one CSV row or JSON object into an article record (``number``: line in the file).
+
+    Extra fields (:data:`EXTRA_FIELDS`) are kept only when the row has them.
+    """
     text = row.get("text")
     if not isinstance(text, str):
         raise StanceInputError(path, f"line {number}: 'text' must be a string")
@@ -171,17 +194,23 @@ def _table_record(row, number, path):
     if not text.strip():
         raise StanceInputError(path, f"line {number}: empty 'text'")
     fields = {f: ("" if row.get(f) is None else normalise(str(row[f])).strip()) for f in OPTIONAL_FIELDS}
-    return {
+    record = {
         "article_id": fields["id"] or f"{Path(path).stem}-{number:05d}",
         "title": fields["title"],
         "text": text,
         "source": fields["source"],
         "date": fields["date"],
     }
+    if "url" in row:
+        url = "" if row["url"] is None else str(row["url"]).strip()
+        record["url"] = url if _URL.match(url) else ""
+    return record
 
 
 def _article_frame(records, path):
-    frame = pd.DataFrame.from_records(records, columns=ARTICLE_COLUMNS)
+    extra = [f for f in EXTRA_FIELDS if any(f in r for r in records)]
+    frame = pd.DataFrame.from_records(records, columns=ARTICLE_COLUMNS + extra)
+    frame[extra] = frame[extra].fillna("")
     duplicated = frame["article_id"][frame["article_id"].duplicated()]
     if len(duplicated):
         raise StanceInputError(path, f"duplicate article id {duplicated.iloc[0]!r}")

@@ -27,8 +27,9 @@ SENTENCE_COLUMNS = [
 STANDFIRST_MAX_CHARS = 200
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-# "difference.Ukraine": terminal punctuation (and a closing quote) glued to a capitalised word.
-_PUNCT_GLUE = re.compile(r"(?<=[a-z0-9)][.!?])[\"”’]?(?=[A-Z][a-z])")
+# "difference.Ukraine": terminal punctuation (and a closing quote) glued to a capitalised word;
+# also "the following readout:Secretary", a lead-in colon glued to the sentence it introduces.
+_PUNCT_GLUE = re.compile(r"(?<=[a-z0-9)][.!?])[\"”’]?(?=[A-Z][a-z])|(?<=[a-z]:)(?=[A-Z][a-z])")
 # "decadeMr Sunak": a lower-case word run straight into a capitalised one, then more words.
 _CAMEL_GLUE = re.compile(r"\b[A-Za-z][a-z]{3,}(?=([A-Z][a-z]*)\b\s+\S)")
 # Genuine camel-case words that the glue rule must leave alone.
@@ -38,8 +39,15 @@ CAMEL_CASE_WORDS = frozenset(
         "PlayStation", "JavaScript", "SharePoint", "GoFundMe", "StarLink", "SpaceX",
         "FitzGerald", "MasterCard", "CrowdStrike", "NetBlocks", "NewsGuard", "PayPal",
         "iPhone", "easyJet", "HarperCollins", "MoneyGram", "ArcelorMittal", "PricewaterhouseCoopers",
+        "KleptoCapture", "InfoRos", "NewsFront", "SouthFront", "PhosAgro", "AlfaBank", "SpareBank",
+        "CyberLux",
     )
 )
+# A camel-case word that occurs this often in one text is a name there, not glue.
+CAMEL_NAME_MIN_COUNT = 2
+# Abbreviations of legal and military text that the pretrained English Punkt parameters lack
+# ("Executive Order (E.O.) 14024", "50 U.S.C. 1701 et seq.", "Sec. 2", "Brig. Gen.").
+EXTRA_ABBREVIATIONS = frozenset({"e.o", "u.s.c", "sec", "secs", "seq", "ch", "brig"})
 
 
 @lru_cache(maxsize=1)
@@ -48,21 +56,29 @@ def punkt_tokenizer():
     from punkt.data import english
 
     params = PunktParameters()
-    params.abbrev_types = set(english.ABBREV_TYPES)
+    params.abbrev_types = set(english.ABBREV_TYPES) | EXTRA_ABBREVIATIONS
     params.collocations = set(english.COLLOCATIONS)
     params.sent_starters = set(english.SENT_STARTERS)
     params.ortho_context = defaultdict(int, english.ORTHO_CONTEXT)
     return PunktSentenceTokenizer(params)
 
 
-def _glue_points(paragraph):
-    """Return ``{offset: kind}`` for the places inside ``paragraph`` where two sentences were glued."""
+def _glue_points(paragraph, text=""):
+    """Return ``{offset: kind}`` for the places inside ``paragraph`` where two sentences were glued.
+
+    ``text`` (the whole document) tells names from glue: a camel-case word that
+    recurs in it ("InfoRos" ... "InfoRos") is a name, glue happens once.
+    """
     points = {m.end(): "punctuation" for m in _PUNCT_GLUE.finditer(paragraph)}
     for match in _CAMEL_GLUE.finditer(paragraph):
         word = match.group(0) + match.group(1)
-        if word.lower() not in CAMEL_CASE_WORDS:
+        if word.lower() not in CAMEL_CASE_WORDS and _count_word(text, word) < CAMEL_NAME_MIN_COUNT:
             points[match.end()] = "camel"
     return points
+
+
+def _count_word(text, word):
+    return len(re.findall(rf"\b{re.escape(word)}\b", text))
 
 
 def _strip_span(text, start, end):
@@ -88,7 +104,7 @@ def sentence_spans(text):
     spans = []
     for paragraph_index, match in enumerate(m for m in _PARAGRAPH.finditer(text) if m.group().strip()):
         base, paragraph = match.start(), match.group()
-        glue = _glue_points(paragraph)
+        glue = _glue_points(paragraph, text)
         boundaries = set(glue)
         for chunk_start, chunk_end in _chunks(len(paragraph), sorted(glue)):
             chunk = paragraph[chunk_start:chunk_end]
@@ -156,7 +172,7 @@ def split_sentences(articles):
             {**span, "text": text[span["start"]:span["end"]], "role": role}
             for span, role in zip(spans, roles)
         ]
-        reasons = flag_boilerplate(sentences)
+        reasons = flag_boilerplate(sentences, title=article.title)
         for position, (sentence, reason) in enumerate(zip(sentences, reasons)):
             rows.append({
                 "article_id": article.article_id,

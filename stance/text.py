@@ -14,6 +14,10 @@ from .errors import StanceInputError
 _SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 # Invisible characters that carry nothing for analysis.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# "_x000D_": how a spreadsheet (OOXML) export escapes the carriage return of a CRLF line end.
+# Removed rather than turned into a newline: the line feed follows it, and a real newline
+# would break a JSONL line that normalisation sees before parsing.
+_OOXML_CARRIAGE_RETURN = re.compile("_x000[dD]_")
 
 
 def decode_bytes(data, source):
@@ -37,8 +41,12 @@ def decode_bytes(data, source):
 
 
 def normalise(text):
-    """Return ``text`` in NFC with Unix newlines, plain spaces and no invisible characters."""
+    """Return ``text`` in NFC with Unix newlines, plain spaces and no invisible characters.
+
+    A spreadsheet's escaped carriage return (``_x000D_``) is removed.
+    """
     text = unicodedata.normalize("NFC", text)
+    text = _OOXML_CARRIAGE_RETURN.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     return _SPACE_LIKE.sub(" ", text)

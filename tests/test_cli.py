@@ -27,7 +27,9 @@ def test_corpus_writes_jsonl(tmp_path):
 
 def test_corpus_lists_bundled_corpora(capsys):
     assert main(["corpus", "--list"]) == 0
-    assert capsys.readouterr().out.startswith("seeds\t")
+    printed = capsys.readouterr().out
+    assert printed.startswith("seeds\t")
+    assert "\nus-government-2022\t" in printed
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))

@@ -9,6 +9,7 @@ import stance
 from stance.corpus import ARTICLE_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
+US_CORPUS = "us-government-2022"
 
 
 def test_seed_corpus_has_five_articles_with_manifest_metadata(seed_articles):
@@ -44,9 +45,38 @@ def test_built_wheel_ships_the_seed_corpus(tmp_path):
     import zipfile
 
     (wheel,) = tmp_path.glob("stance-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
     for original in (REPO / "seeds").iterdir():
         assert f"stance/data/seeds/{original.name}" in names
+    for original in (REPO / "corpora" / US_CORPUS).iterdir():
+        assert archive.read(f"stance/data/corpora/{US_CORPUS}/{original.name}") == original.read_bytes()
+
+
+def test_bundled_corpora_list_the_seeds_first_then_the_us_corpus():
+    corpora = stance.corpus.bundled_corpora()
+    assert list(corpora)[:1] == ["seeds"] and US_CORPUS in corpora
+    assert corpora[US_CORPUS].read_bytes() == (REPO / "corpora" / US_CORPUS / "documents.jsonl").read_bytes()
+
+
+def test_us_corpus_loads_by_name_with_its_urls():
+    articles = stance.load_corpus(US_CORPUS)
+    assert list(articles.columns) == ARTICLE_COLUMNS + ["url"]
+    assert len(articles) == 240 and articles["article_id"].is_unique
+    first = articles.set_index("article_id").loc["dod-2022-02-24-05742a73"]
+    assert first["source"] == "U.S. Department of Defense" and first["date"] == "2022-02-24"
+    assert first["url"].startswith("http://www.defense.gov/News/Releases/Release/Article/2945909/")
+    # The spreadsheet's missing values ("nan") are not addresses.
+    assert set(articles["url"].str[:4]) == {"http", ""}
+
+
+def test_url_column_only_when_the_input_has_it(tmp_path):
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text('{"text": "One."}\n', encoding="utf-8")
+    assert list(stance.load_corpus(plain).columns) == ARTICLE_COLUMNS
+    with_url = tmp_path / "u.csv"
+    with_url.write_text("text,url\nOne.,https://example.org/a\nTwo.,\n", encoding="utf-8")
+    assert list(stance.load_corpus(with_url)["url"]) == ["https://example.org/a", ""]
 
 
 def test_folder_reader_takes_title_from_first_non_empty_line(tmp_path):

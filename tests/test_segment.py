@@ -123,3 +123,25 @@ def test_any_text_is_covered_by_its_spans_without_overlap(text):
 @given(st.text(max_size=300))
 def test_any_unicode_text_is_covered_by_its_spans_without_overlap(text):
     _check_cover(stance.text.normalise(text))
+
+
+def test_a_lead_in_colon_glued_to_its_sentence_is_split():
+    assert _texts("Kirby provided the following readout:Secretary of Defense Lloyd J. Austin III spoke with him.") == [
+        "Kirby provided the following readout:", "Secretary of Defense Lloyd J. Austin III spoke with him.",
+    ]
+    assert _texts("It met at 12:52 P.M. today.") == ["It met at 12:52 P.M. today."]
+
+
+def test_legal_abbreviations_do_not_split():
+    assert _texts("Today’s actions were taken pursuant to Executive Order (E.O.) 14024. Sec. 2 applies.") == [
+        "Today’s actions were taken pursuant to Executive Order (E.O.) 14024.", "Sec. 2 applies.",
+    ]
+
+
+def test_recurring_camel_case_names_are_not_glue():
+    text = "Today, OFAC is targeting nine InfoRos employees. InfoRos is a news agency."
+    assert _texts(text) == ["Today, OFAC is targeting nine InfoRos employees.", "InfoRos is a news agency."]
+
+
+def test_spreadsheet_carriage_returns_are_removed():
+    assert stance.text.normalise("the way ahead._x000D_\n _x000D_\nSecretary") == "the way ahead.\n \nSecretary"
