@@ -29,10 +29,13 @@ $(STAMP): pyproject.toml
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
 
-# Rebuild the seed gold, its agreement report and label statistics from the stored passes.
+# Rebuild the gold sets, their agreement reports and label statistics from the stored passes.
 annotations: $(STAMP)
 	$(BIN)/stance annotations build annotations/seed --corpus seeds --name "seed corpus" \
 		--gold stance/data/seed_gold.csv --report docs/annotation_agreement.md --stats docs/label_statistics.md
+	$(BIN)/stance annotations build annotations/us-government-2022 --corpus us-government-2022 \
+		--name "U.S. government corpus" --gold stance/data/us_gold.csv \
+		--report docs/annotation_agreement_us.md --stats docs/label_statistics_us.md
 
 # Compare every model by leave-one-article-out on the seed gold, retrain the best and ship it
 # (stance/data/default_model.skops, docs/model_selection.md).

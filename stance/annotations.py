@@ -33,7 +33,8 @@ DIMENSIONS = ("topics", "tone", "stance")
 def bundled_annotations():
     """Return ``{name: (gold file, corpus name)}`` for the gold sets that ship with the package."""
     root = resources.files("stance") / "data"
-    return {"seeds": (Path(str(root / "seed_gold.csv")), "seeds")}
+    return {"seeds": (Path(str(root / "seed_gold.csv")), "seeds"),
+            "us-government-2022": (Path(str(root / "us_gold.csv")), "us-government-2022")}
 
 
 def read_table(path, required):
@@ -146,7 +147,7 @@ def _label_key(row, suffix):
     return (tuple(row["topics" + suffix]), row["tone" + suffix], row["stance" + suffix])
 
 
-def build_gold(sentences, pass_a, pass_b, adjudication, source="adjudication.csv"):
+def build_gold(sentences, pass_a, pass_b, adjudication, source="adjudication.csv", batch=None):
     """Combine two passes and an adjudication into the gold table.
 
     Parameters
@@ -158,12 +159,16 @@ def build_gold(sentences, pass_a, pass_b, adjudication, source="adjudication.csv
     adjudication : pandas.DataFrame
         Final labels and a ``reason`` for every sentence on which the passes
         disagree in any dimension.
+    batch : pandas.DataFrame, optional
+        The annotation batch; when it records how each sentence was sampled
+        (``sample``: random or targeted, ``stratum``), the gold keeps those columns
+        so that metrics never mix the samples.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`GOLD_COLUMNS`; ``topics`` as lists, ``adjudication`` is the
-        reason ('' where the passes agreed).
+        Columns :data:`GOLD_COLUMNS` (plus ``sample, stratum`` from the batch);
+        ``topics`` as lists, ``adjudication`` is the reason ('' where the passes agreed).
     """
     merged = pass_a[LABEL_COLUMNS].merge(pass_b[LABEL_COLUMNS], on="sentence_id", suffixes=("_a", "_b"), validate="one_to_one")
     decided = adjudication.set_index("sentence_id")
@@ -189,7 +194,14 @@ def build_gold(sentences, pass_a, pass_b, adjudication, source="adjudication.csv
             **{f"{dim}_{p}": (list(row[f"{dim}_{p}"]) if dim == "topics" else row[f"{dim}_{p}"]) for p in PASSES for dim in DIMENSIONS},
             "adjudication": reason,
         })
-    return pd.DataFrame(rows, columns=GOLD_COLUMNS)
+    gold = pd.DataFrame(rows, columns=GOLD_COLUMNS)
+    if batch is not None and "sample" in batch:
+        sampling = batch.set_index("sentence_id")[["sample", "stratum"]]
+        missing = sorted(set(gold["sentence_id"]) - set(sampling.index))
+        if missing:
+            raise StanceInputError(source, f"sentence {missing[0]} is annotated but not in the batch")
+        gold = gold.join(sampling, on="sentence_id")
+    return gold
 
 
 def _as_articles(corpus):

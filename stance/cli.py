@@ -54,7 +54,7 @@ def _cmd_sample(args):
 def _cmd_annotations_build(args):
     from pathlib import Path
 
-    from .annotations import agreement_report, build_gold, label_statistics, read_labels
+    from .annotations import agreement_report, build_gold, label_statistics, read_labels, read_table
     from .corpus import load_corpus
     from .io import write_table, write_text
     from .segment import split_sentences
@@ -64,7 +64,9 @@ def _cmd_annotations_build(args):
     adjudication_path = folder / "adjudication.csv"
     adjudication = read_labels(adjudication_path) if adjudication_path.exists() else passes[0].iloc[0:0]
     sentences = split_sentences(load_corpus(args.corpus))
-    gold = build_gold(sentences, *passes, adjudication, source=adjudication_path)
+    batch_path = folder / "batch.csv"
+    batch = read_table(batch_path, ["sentence_id"]) if batch_path.exists() else None
+    gold = build_gold(sentences, *passes, adjudication, source=adjudication_path, batch=batch)
     name = args.name or folder.name
     outputs = [
         write_text(agreement_report(*passes, name), args.report),
@@ -217,7 +219,8 @@ def build_parser():
         "build", help="agreement report, adjudicated gold and label statistics from an annotation folder",
         description="Read FOLDER/pass_a.csv, FOLDER/pass_b.csv and FOLDER/adjudication.csv (two independent "
         "passes and the adjudication of their disagreements), check them against the corpus's current "
-        "sentence split, and write the agreement report, the gold table and the label statistics.",
+        "sentence split, and write the agreement report, the gold table and the label statistics. "
+        "When FOLDER/batch.csv records each sentence's sample (random or targeted), the gold keeps it.",
     )
     build.add_argument("folder", help="annotation folder")
     build.add_argument("--corpus", default=None, help="the annotated corpus (path or bundled name; default: the seeds)")

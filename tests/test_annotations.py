@@ -89,13 +89,25 @@ def test_agreement_kappa_on_a_known_case():
     assert result["tone"]["agreement"] == pytest.approx(0.75)
 
 
-def test_build_reproduces_the_committed_gold_and_reports(tmp_path):
-    args = ["annotations", "build", str(SEED_SET), "--corpus", "seeds", "--name", "seed corpus",
+@pytest.mark.parametrize("folder, corpus, name, gold, suffix", [
+    ("seed", "seeds", "seed corpus", "seed_gold.csv", ""),
+    ("us-government-2022", "us-government-2022", "U.S. government corpus", "us_gold.csv", "_us"),
+])
+def test_build_reproduces_the_committed_gold_and_reports(tmp_path, folder, corpus, name, gold, suffix):
+    args = ["annotations", "build", str(REPO / "annotations" / folder), "--corpus", corpus, "--name", name,
             "--gold", str(tmp_path / "gold.csv"), "--report", str(tmp_path / "agree.md"), "--stats", str(tmp_path / "stats.md")]
     assert main(args) == 0
-    assert (tmp_path / "gold.csv").read_bytes() == GOLD_FILE.read_bytes()
-    assert (tmp_path / "agree.md").read_text() == (REPO / "docs" / "annotation_agreement.md").read_text()
-    assert (tmp_path / "stats.md").read_text() == (REPO / "docs" / "label_statistics.md").read_text()
+    assert (tmp_path / "gold.csv").read_bytes() == (REPO / "stance" / "data" / gold).read_bytes()
+    assert (tmp_path / "agree.md").read_text() == (REPO / "docs" / f"annotation_agreement{suffix}.md").read_text()
+    assert (tmp_path / "stats.md").read_text() == (REPO / "docs" / f"label_statistics{suffix}.md").read_text()
+
+
+def test_us_gold_loads_by_name_and_keeps_the_two_samples_apart():
+    gold = stance.load_annotations("us-government-2022")
+    assert len(gold) >= 500
+    assert set(gold["sample"]) == {"random", "targeted"}
+    assert (gold["sample"] == "random").sum() >= 250 and (gold["sample"] == "targeted").sum() >= 250
+    assert (gold.loc[gold["sample"] == "random", "stratum"] == "random").all()
 
 
 def test_a_disagreement_without_adjudication_is_rejected(seed_sentences):

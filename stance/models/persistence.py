@@ -38,6 +38,28 @@ TRUSTED_TYPES = sorted([
 ])
 
 
+def _skops_io():
+    """Import ``skops.io`` without importing torch.
+
+    On import, skops builds its list of trusted scikit-learn types by importing every
+    scikit-learn module; one of them (an array-API shim) imports torch when torch is
+    installed, which costs seconds and holds no estimator. Hiding that one module while
+    skops walks the package skips it (the walk ignores modules that fail to import).
+    """
+    import sys
+
+    shim = "sklearn.externals.array_api_compat.torch"
+    hide = shim not in sys.modules
+    if hide:
+        sys.modules[shim] = None
+    try:
+        import skops.io
+    finally:
+        if hide and sys.modules.get(shim, "") is None:
+            del sys.modules[shim]
+    return skops.io
+
+
 def default_model_path():
     """Path of the default model shipped inside the package."""
     return Path(str(resources.files("stance") / "data" / "default_model.skops"))
@@ -53,10 +75,9 @@ def data_hash(frame):
 
 def save_classifier(classifier, path):
     """Write ``classifier`` (with its metadata) to ``path`` atomically; return the path."""
-    import skops.io as sio
-
     from .. import __version__
 
+    sio = _skops_io()
     metadata = {"scheme_version": SCHEME_VERSION, "package_version": __version__, **classifier.metadata}
     classifier.metadata = metadata
     with atomic_path(path) as tmp:
@@ -82,8 +103,7 @@ def load_classifier(path=None):
     StanceInputError
         For a missing or corrupt file, untrusted types, or another scheme version.
     """
-    import skops.io as sio
-
+    sio = _skops_io()
     path = default_model_path() if path is None else Path(path)
     if path.is_dir():
         path = path / MODEL_FILE
