@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean annotations default-model benchmark us-batch
+.PHONY: run test install clean annotations default-model benchmark us-batch readme-results
 
-# The main job: split the seed corpus, label every sentence and article with the shipped model.
+# The main job: split the seed corpus, label every sentence and article with the shipped model,
+# and run the default experiment suite (a new run folder in experiments/results/).
 run: $(STAMP)
 	$(BIN)/stance corpus --out $(OUT)/seed_sentences.csv
 	$(BIN)/stance label --level sentence --out $(OUT)/seed_sentence_labels.csv
 	$(BIN)/stance label --level article --out $(OUT)/seed_article_labels.csv
+	$(BIN)/stance experiment run experiments/default.toml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -23,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e ".[dev,embeddings]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,embeddings,notebooks]"
 	touch $(STAMP)
 
 clean:
@@ -50,3 +52,7 @@ benchmark: $(STAMP)
 us-batch: $(STAMP)
 	$(BIN)/stance sample us-government-2022 --random 260 --targeted 260 --seed 2026 \
 		--out annotations/us-government-2022/batch.csv
+
+# Put the main table and two figures of a run (RUN=experiments/results/<run>) into the README.
+readme-results: $(STAMP)
+	$(BIN)/stance experiment readme $(RUN)

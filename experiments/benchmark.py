@@ -54,10 +54,11 @@ def load_time(model_path):
 
 
 def write_corpus(path, n_sentences):
-    base = distinct_sentences(SENTENCES_PER_ARTICLE)
+    base = stance.load_annotations()["text"].tolist()[:SENTENCES_PER_ARTICLE]
     with open(path, "w", encoding="utf-8") as handle:
         for article in range(n_sentences // SENTENCES_PER_ARTICLE):
-            text = "\n".join(f"{s} Item {article}." for s in base)
+            # one gold sentence per line, made distinct by a prefix: one sentence each
+            text = "\n".join(f"Item {article}-{i}: {s}" for i, s in enumerate(base))
             handle.write(json.dumps({"id": f"a{article}", "title": f"Article {article}", "text": text}) + "\n")
 
 

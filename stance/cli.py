@@ -141,6 +141,35 @@ def _cmd_train(args):
     return 0
 
 
+def _cmd_experiment_run(args):
+    from tqdm import tqdm
+
+    from .experiment import run_experiment
+
+    folder = run_experiment(args.config, results=args.results,
+                            progress=lambda items: tqdm(items, desc="models", unit="model"))
+    print((folder / "summary.md").read_text(encoding="utf-8").split("## Per label", 1)[0].rstrip())
+    print(f"\nrun folder: {folder}")
+    return 0
+
+
+def _cmd_experiment_compare(args):
+    from .experiment import compare_runs
+    from .tables import format_table
+
+    table = compare_runs(args.run_a, args.run_b)
+    print(f"a = {args.run_a}\nb = {args.run_b}")
+    print(format_table(table.round(4)))
+    return 0
+
+
+def _cmd_experiment_readme(args):
+    from .experiment import readme_results
+
+    print(f"wrote {readme_results(args.run, args.readme)}")
+    return 0
+
+
 def _add_corpus_and_output(parser, out_help):
     """The corpus argument and the --out/--format options that corpus-reading commands share."""
     parser.add_argument(
@@ -212,6 +241,27 @@ def build_parser():
     train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")
     train.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the CIs (default: %(default)s)")
     train.set_defaults(run=_cmd_train)
+
+    experiment = commands.add_parser("experiment", help="run experiments and compare runs")
+    experiment_commands = experiment.add_subparsers(dest="experiment_command", metavar="ACTION", required=True)
+    run = experiment_commands.add_parser(
+        "run", help="run an experiment config and print where its run folder is",
+        description="Run the experiment of CONFIG (TOML): a comparison of its models by grouped cross-validation "
+        "(leave-one-article-out, or whole-article folds) or a cross-source train-test split, with "
+        "bootstrap CIs, per-label and article-level scores, learning curve, ablation, error table and figures, "
+        "written to a new folder <results>/<UTC timestamp>-<name>/ and listed in <results>/index.csv.",
+    )
+    run.add_argument("config", nargs="?", default="experiments/default.toml", help="config file (default: %(default)s)")
+    run.add_argument("--results", metavar="DIR", help="registry folder (default: 'results' beside the config)")
+    run.set_defaults(run=_cmd_experiment_run)
+    compare = experiment_commands.add_parser("compare", help="print the metric differences between two runs")
+    compare.add_argument("run_a", help="run folder A")
+    compare.add_argument("run_b", help="run folder B")
+    compare.set_defaults(run=_cmd_experiment_compare)
+    readme = experiment_commands.add_parser("readme", help="put a run's main table and figures into the README")
+    readme.add_argument("run", help="run folder")
+    readme.add_argument("--readme", default="README.md", help="file with the results markers (default: %(default)s)")
+    readme.set_defaults(run=_cmd_experiment_readme)
 
     annotations = commands.add_parser("annotations", help="build gold annotations, agreement and statistics")
     annotation_commands = annotations.add_subparsers(dest="annotations_command", metavar="ACTION", required=True)

@@ -6,18 +6,20 @@ Extra training rows (``priors``, e.g. synthetic sentences) are added to every
 training fold and never evaluated.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
-from .labels import STANCES, TONES, TOPICS
+from .labels import STANCES, TONES, TOPICS, aggregate_articles, gold_scores
 from .models.classifier import StanceClassifier, topic_matrix
 from .models.training import training_frame
 
 SEED = 0
 
 
-def leave_one_article_out(gold, spec, priors=None, progress=None):
+def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction=1.0, seed=SEED, n_folds=None):
     """Predict every gold sentence with a model trained without its article.
 
     Parameters
@@ -28,6 +30,13 @@ def leave_one_article_out(gold, spec, priors=None, progress=None):
         A model spec name (see :data:`stance.models.classifier.MODEL_SPECS`).
     priors : pandas.DataFrame, optional
         Extra training sentences (``text, topics, tone, stance``) for every fold.
+    train_fraction : float
+        Share of each fold's gold training sentences to train on (drawn with
+        ``seed``; for learning curves). The priors are always added whole.
+    n_folds : int, optional
+        Hold out groups of whole articles in ``n_folds`` folds (articles shuffled
+        with ``seed``) instead of one article at a time, for corpora of hundreds of
+        documents; no article is ever on both sides of a fold either way.
 
     Returns
     -------
@@ -35,10 +44,15 @@ def leave_one_article_out(gold, spec, priors=None, progress=None):
         The gold rows with the predictions (``pred_`` columns and probabilities).
     """
     parts = []
-    articles = list(dict.fromkeys(gold["article_id"]))
-    for article in (progress(articles) if progress else articles):
-        test = gold[gold["article_id"] == article]
-        train = training_frame(gold[gold["article_id"] != article], priors)
+    rng = np.random.default_rng(seed)
+    for held_out in (progress(article_folds(gold, n_folds, seed)) if progress else article_folds(gold, n_folds, seed)):
+        in_test = gold["article_id"].isin(held_out)
+        test = gold[in_test]
+        train_gold = gold[~in_test]
+        if train_fraction < 1.0:
+            size = max(1, round(train_fraction * len(train_gold)))
+            train_gold = train_gold.iloc[np.sort(rng.choice(len(train_gold), size, replace=False))]
+        train = training_frame(train_gold, priors)
         model = StanceClassifier(spec).fit(train["text"], train["topics"], train["tone"], train["stance"])
         predicted = model.predict(test["text"].tolist())
         predicted.index = test.index
@@ -83,6 +97,16 @@ def _scores(encoded, rows=slice(None)):
     return scores
 
 
+def article_folds(gold, n_folds=None, seed=SEED):
+    """The test folds of grouped cross-validation, as lists of article ids: one article per
+    fold (None), or the articles shuffled with ``seed`` and dealt into ``n_folds`` folds."""
+    articles = list(dict.fromkeys(gold["article_id"]))
+    if not n_folds or n_folds >= len(articles):
+        return [[a] for a in articles]
+    order = np.random.default_rng(seed).permutation(len(articles))
+    return [[articles[i] for i in sorted(order[k::n_folds])] for k in range(n_folds)]
+
+
 def task_scores(predictions):
     """Headline scores: macro-F1 per task over the labels with gold support (all three
     topics and the tone classes on the seed gold; no critical stance there), micro-F1 for
@@ -93,8 +117,12 @@ def task_scores(predictions):
     return _scores(_encode(predictions))
 
 
-def per_label_table(predictions):
-    """Precision, recall, F1 and support for every label of every task."""
+def per_label_table(predictions, n_boot=0, level=0.95, seed=SEED):
+    """Precision, recall, F1 and support for every label of every task.
+
+    With ``n_boot`` > 0, also ``f1_low`` and ``f1_high``: a percentile bootstrap
+    interval of each label's F1 (articles, then sentences, resampled).
+    """
     rows = []
     gold_topics, pred_topics = topic_matrix(predictions["topics"]), topic_matrix(predictions["pred_topics"])
     p, r, f, s = precision_recall_fscore_support(gold_topics, pred_topics, zero_division=0)
@@ -104,7 +132,57 @@ def per_label_table(predictions):
         p, r, f, s = precision_recall_fscore_support(predictions[task], predictions[f"pred_{task}"], labels=list(labels), zero_division=0)
         rows += [{"task": task, "label": c, "precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i]),
                   "predicted": int((predictions[f"pred_{task}"] == c).sum())} for i, c in enumerate(labels)]
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if n_boot:
+        encoded = _encode(predictions)
+        samples = np.array([_label_f1s(encoded, rows) for rows in bootstrap_indices(predictions["article_id"].to_numpy(), n_boot, seed)])
+        alpha = (1 - level) / 2
+        with warnings.catch_warnings():  # a label absent from every resample (no critical gold) has no interval
+            warnings.simplefilter("ignore", RuntimeWarning)
+            table["f1_low"] = np.nanquantile(samples, alpha, axis=0)
+            table["f1_high"] = np.nanquantile(samples, 1 - alpha, axis=0)
+    return table
+
+
+def _label_f1s(encoded, rows):
+    """F1 of every label in :func:`per_label_table` order (nan for a label absent from gold and predictions)."""
+    gold, pred = (m[rows] for m in encoded["topics"])
+    values = [_f1(gold[:, i], pred[:, i]) if (gold[:, i] | pred[:, i]).any() else np.nan for i in range(gold.shape[1])]
+    for task, labels in (("tone", TONES), ("stance", STANCES)):
+        y, p = (codes[rows] for codes in encoded[task])
+        values += [_f1(y == c, p == c) if ((y == c) | (p == c)).any() else np.nan for c in range(len(labels))]
+    return values
+
+
+def article_predictions(predictions, articles=None):
+    """Gold and predicted article aggregates side by side (labels.md, "Article level").
+
+    ``predictions`` are sentence predictions (:func:`leave_one_article_out`); the
+    gold aggregate is built from the gold labels of the same sentences.
+    """
+    gold = aggregate_articles(gold_scores(predictions), articles)
+    predicted = predictions.drop(columns=["topics", "tone", "stance", "tone_score", "stance_score"], errors="ignore")
+    predicted = predicted.rename(columns=lambda c: c[len("pred_"):] if c.startswith("pred_") else c)
+    predicted = aggregate_articles(predicted, articles)
+    keep = ["article_id", "topics", "main_topic", *(f"share_{t}" for t in TOPICS), "tone", "tone_score", "stance", "stance_score"]
+    return gold[["article_id", "title", "n_sentences", *keep[1:]]].merge(
+        predicted[keep], on="article_id", suffixes=("", "_pred"))
+
+
+def article_scores(articles):
+    """Agreement of predicted with gold article aggregates (from :func:`article_predictions`)."""
+    same_topics = [set(a) == set(b) for a, b in zip(articles["topics"], articles["topics_pred"])]
+    share_error = np.mean([np.abs(articles[f"share_{t}"] - articles[f"share_{t}_pred"]).mean() for t in TOPICS])
+    return {
+        "articles": int(len(articles)),
+        "topic_set_accuracy": float(np.mean(same_topics)),
+        "main_topic_accuracy": float((articles["main_topic"] == articles["main_topic_pred"]).mean()),
+        "topic_share_mae": float(share_error),
+        "tone_accuracy": float((articles["tone"] == articles["tone_pred"]).mean()),
+        "tone_score_mae": float((articles["tone_score"] - articles["tone_score_pred"]).abs().mean()),
+        "stance_accuracy": float((articles["stance"] == articles["stance_pred"]).mean()),
+        "stance_score_mae": float((articles["stance_score"] - articles["stance_score_pred"]).abs().mean()),
+    }
 
 
 def bootstrap_indices(article_ids, n_boot=1000, seed=SEED):
@@ -145,8 +223,23 @@ def score_with_ci(predictions, n_boot=1000, level=0.95, seed=SEED):
 HEADLINE = ("topics_macro_f1", "tone_macro_f1", "stance_macro_f1")
 
 
-def compare_models(gold, specs, priors=None, n_boot=1000, progress=None):
-    """Leave-one-article-out scores of several models on the same gold.
+def train_test(train, test, spec, priors=None):
+    """Predict ``test`` with a model trained on ``train`` (plus ``priors``): cross-source evaluation.
+
+    Returns the ``test`` rows with the predictions, as :func:`leave_one_article_out` does.
+    """
+    shared = set(train["article_id"]) & set(test["article_id"])
+    if shared:
+        raise ValueError(f"train and test share articles: {sorted(shared)[:3]}")
+    rows = training_frame(train, priors)
+    model = StanceClassifier(spec).fit(rows["text"], rows["topics"], rows["tone"], rows["stance"])
+    predicted = model.predict(test["text"].tolist())
+    predicted.index = test.index
+    return test.join(predicted.add_prefix("pred_"))
+
+
+def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=None, select=None, n_folds=None):
+    """Scores of several models on the same gold and folds.
 
     Parameters
     ----------
@@ -156,17 +249,30 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None):
         Model spec names.
     priors : pandas.DataFrame, optional
         Extra training rows added to every training fold (never evaluated).
+    train : pandas.DataFrame, optional
+        Training gold from another source: models train on it once and predict all
+        of ``gold`` (:func:`train_test`) instead of leave-one-article-out.
+    select : callable, optional
+        Takes the predictions and returns the rows to score (e.g. only the random
+        sample); the other rows still serve as training data in their folds.
+    n_folds : int, optional
+        Grouped folds of whole articles instead of one article per fold
+        (see :func:`leave_one_article_out`).
 
     Returns
     -------
     scores : pandas.DataFrame
         One row per model and metric: ``model, metric, value, ci95_low, ci95_high``.
     predictions : dict
-        ``{model: predictions frame}`` (see :func:`leave_one_article_out`).
+        ``{model: predictions frame}`` of the scored rows.
     """
     rows, predictions = [], {}
     for spec in (progress(list(specs)) if progress else specs):
-        predicted = leave_one_article_out(gold, spec, priors=priors)
+        if train is None:
+            predicted = leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds)
+        else:
+            predicted = train_test(train, gold, spec, priors)
+        predicted = select(predicted) if select else predicted
         predictions[spec] = predicted
         for metric, score in score_with_ci(predicted, n_boot=n_boot).items():
             rows.append({"model": spec, "metric": metric, "value": score["value"],

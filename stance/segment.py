@@ -162,7 +162,15 @@ def split_sentences(articles):
         ``end`` are character offsets into the article's ``text``; ``role`` is
         ``title``, ``standfirst`` or ``body``; ``boilerplate_reason`` says why a
         sentence is flagged (empty when it is not).
+
+    Raises
+    ------
+    ValueError
+        When ``articles`` lacks one of those columns.
     """
+    missing = [c for c in ("article_id", "title", "text") if c not in articles]
+    if missing:
+        raise ValueError(f"split_sentences needs the article table of stance.load_corpus; missing columns: {', '.join(missing)}")
     rows = []
     for article in articles.itertuples(index=False):
         text = article.text

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..labels import STANCES, TONES, TOPICS, aggregate_articles
 from .baselines import KeywordTopics, MajorityClass, VaderTone, ZeroShotSimilarity
-from ..features import make_features
+from ..features import FAMILIES, make_features
 from .estimators import CalibratedLinear, MultiLabelThresholds
 
 TASKS = ("topics", "tone", "stance")
@@ -48,6 +48,28 @@ MODEL_SPECS = {
 }
 
 
+FAMILY_SPEC_PREFIX = "families:"
+
+
+def model_spec(name):
+    """The :class:`ModelSpec` of a catalogue name, or of ``"families:word,lexicon,..."``
+    (a linear model on any combination of feature families, as ablations use)."""
+    if name in MODEL_SPECS:
+        return MODEL_SPECS[name]
+    if isinstance(name, str) and name.startswith(FAMILY_SPEC_PREFIX):
+        families = tuple(f for f in name[len(FAMILY_SPEC_PREFIX):].split(",") if f)
+        unknown = [f for f in families if f not in FAMILIES]
+        if families and not unknown:
+            return _linear(families)
+        raise ValueError(f"unknown feature families in {name!r}: {unknown or 'none given'}; choose from {', '.join(FAMILIES)}")
+    raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODEL_SPECS)} or '{FAMILY_SPEC_PREFIX}<family>,...'")
+
+
+def families_spec(families):
+    """The spec name of a linear model on ``families``."""
+    return FAMILY_SPEC_PREFIX + ",".join(families)
+
+
 # The spec of the shipped default, chosen by leave-one-article-out results
 # (experiments/select_default_model.py writes the model and docs/model_selection.md).
 DEFAULT_SPEC = "combined"
@@ -82,8 +104,7 @@ class StanceClassifier:
     """
 
     def __init__(self, spec=DEFAULT_SPEC, metadata=None):
-        if spec not in MODEL_SPECS:
-            raise ValueError(f"unknown model {spec!r}; choose from {', '.join(MODEL_SPECS)}")
+        model_spec(spec)  # fails early on an unknown spec
         self.spec = spec
         self.metadata = dict(metadata or {})
         self.features = None
@@ -92,7 +113,7 @@ class StanceClassifier:
     def fit(self, texts, topics, tone, stance):
         """Train on sentences: ``texts`` (strings), ``topics`` (lists), ``tone`` and ``stance`` (labels)."""
         texts = [str(t) for t in texts]
-        spec = MODEL_SPECS[self.spec]
+        spec = model_spec(self.spec)
         self.features = make_features(spec.families).fit(texts) if spec.families else None
         inputs = self._inputs(texts)
         models = spec.build()

@@ -1,0 +1,200 @@
+"""Figures of an experiment run, each written to a PNG by one function.
+
+Every function takes tables (as :mod:`stance.evaluation` and :mod:`stance.analyses`
+return them) and a path, draws one figure with a title, axis labels and a legend
+where there is more than one series, writes it atomically and returns the path.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .io import atomic_path  # noqa: E402
+from .labels import STANCES, TONES, TOPICS  # noqa: E402
+from .models.classifier import topic_matrix  # noqa: E402
+
+plt.rcParams.update({"font.size": 11, "axes.titlesize": 13, "figure.dpi": 110, "savefig.bbox": "tight"})
+TASK_TITLES = {"topics_macro_f1": "topics", "tone_macro_f1": "tone", "stance_macro_f1": "stance"}
+
+
+def _save(fig, path):
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+    return path
+
+
+def _matrix(ax, counts, rows, columns, title, xlabel="predicted", ylabel="gold", vmax=None):
+    ax.imshow(counts, cmap="Blues", vmin=0, vmax=vmax)
+    ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    high = vmax if vmax is not None else (counts.max() if counts.size else 0)
+    for (i, j), value in np.ndenumerate(counts):
+        ax.text(j, i, f"{value:g}" if isinstance(value, (int, np.integer)) or float(value).is_integer() else f"{value:.2f}",
+                ha="center", va="center", color="white" if value > high / 2 else "black")
+
+
+def confusion(predictions, task, path, model=""):
+    """Confusion matrix of one task (topics: one 2x2 matrix per topic)."""
+    if task == "topics":
+        gold, pred = topic_matrix(predictions["topics"]), topic_matrix(predictions["pred_topics"])
+        fig, axes = plt.subplots(1, len(TOPICS), figsize=(4.2 * len(TOPICS), 4))
+        for i, (ax, topic) in enumerate(zip(axes, TOPICS)):
+            counts = np.array([[np.sum((gold[:, i] == g) & (pred[:, i] == p)) for p in (0, 1)] for g in (0, 1)])
+            _matrix(ax, counts, ["absent", "present"], ["absent", "present"], topic.replace("_", " "))
+    else:
+        labels = TONES if task == "tone" else STANCES
+        counts = np.array([[np.sum((predictions[task] == g) & (predictions[f"pred_{task}"] == p)) for p in labels] for g in labels])
+        fig, ax = plt.subplots(figsize=(5, 4.5))
+        _matrix(ax, counts, labels, labels, task)
+    fig.suptitle(f"Confusion matrix, {task} ({model}; sentences, leave-one-article-out)", y=1.02)
+    return _save(fig, path)
+
+
+def per_label_f1(tables, path):
+    """Per-label F1 with bootstrap 95% intervals, one bar per model; ``tables`` is ``{model: per_label_table}``."""
+    tasks = ["topics", "tone", "stance"]
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5), sharey=True, gridspec_kw={"width_ratios": [3, 3, 3]})
+    width = 0.8 / max(1, len(tables))
+    colors = plt.get_cmap("tab10")
+    for ax, task in zip(axes, tasks):
+        for k, (model, table) in enumerate(tables.items()):
+            rows = table[table["task"] == task]
+            x = np.arange(len(rows)) + (k - (len(tables) - 1) / 2) * width
+            errors = np.vstack([rows["f1"] - rows["f1_low"], rows["f1_high"] - rows["f1"]]).clip(min=0)
+            ax.bar(x, rows["f1"], width, yerr=np.nan_to_num(errors), capsize=2, color=colors(k % 10), label=model)
+        labels = table[table["task"] == task]
+        ax.set_xticks(range(len(labels)), [f"{lab}\n(n={n})" for lab, n in zip(labels["label"].str.replace("_", "\n"), labels["support"])])
+        ax.set_title(task)
+        ax.set_ylim(0, 1.05)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].set_ylabel("F1 (bootstrap 95% CI)")
+    axes[-1].legend(title="model", bbox_to_anchor=(1.02, 1), loc="upper left")
+    fig.suptitle("Per-label F1 by model (leave-one-article-out)")
+    return _save(fig, path)
+
+
+def learning_curve(curve, path, model=""):
+    """Macro-F1 per task against gold training sentences: mean over repeats, with min-max band."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for metric, task in TASK_TITLES.items():
+        stats = curve.groupby("train_sentences")[metric].agg(["mean", "min", "max"]).reset_index()
+        ax.plot(stats["train_sentences"], stats["mean"], marker="o", label=task)
+        ax.fill_between(stats["train_sentences"], stats["min"], stats["max"], alpha=0.15)
+    ax.set_xlabel("gold training sentences per fold")
+    ax.set_ylabel("macro-F1")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(title="task")
+    ax.set_title(f"Learning curve ({model}; leave-one-article-out)")
+    return _save(fig, path)
+
+
+def ablation(table, path, model=""):
+    """Macro-F1 per task for each feature-family ablation."""
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(table) + 1.5))
+    y = np.arange(len(table))
+    height = 0.8 / len(TASK_TITLES)
+    for k, (metric, task) in enumerate(TASK_TITLES.items()):
+        ax.barh(y + (k - 1) * height, table[metric], height, label=task)
+    ax.set_yticks(y, table["variant"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("macro-F1")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(title="task", bbox_to_anchor=(1.02, 1), loc="upper left")
+    ax.set_title(f"Feature-family ablation ({model})")
+    return _save(fig, path)
+
+
+def topic_share_heatmap(articles, path):
+    """Share of each article's sentences per topic: gold and predicted side by side."""
+    names = [a[:10] for a in articles["article_id"]]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.45 * len(articles) + 2.5))
+    for ax, suffix, title in ((axes[0], "", "gold"), (axes[1], "_pred", "predicted")):
+        shares = articles[[f"share_{t}{suffix}" for t in TOPICS]].to_numpy(dtype=float)
+        _matrix(ax, shares, names, [t.replace("_", " ") for t in TOPICS], title, xlabel="topic", ylabel="article", vmax=1)
+    fig.suptitle("Topic share per article (share of its sentences)")
+    return _save(fig, path)
+
+
+def label_distribution(predictions, path):
+    """Share of tone and stance labels per article (predicted), as stacked bars."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * predictions["article_id"].nunique() + 2.5), sharey=True)
+    colors = {"negative": "#d7301f", "neutral": "#bdbdbd", "positive": "#2b8cbe",
+              "critical": "#d7301f", "supportive": "#2b8cbe"}
+    for ax, task, labels in ((axes[0], "tone", TONES), (axes[1], "stance", STANCES)):
+        shares = predictions.groupby("article_id")[f"pred_{task}"].value_counts(normalize=True).unstack(fill_value=0)
+        shares = shares.reindex(columns=labels, fill_value=0)
+        left = np.zeros(len(shares))
+        for label in labels:
+            ax.barh([a[:10] for a in shares.index], shares[label], left=left, color=colors[label], label=label)
+            left += shares[label].to_numpy()
+        ax.set_xlabel("share of sentences")
+        ax.set_title(task)
+        ax.legend(bbox_to_anchor=(0.5, -0.18), loc="upper center", ncol=3)
+    axes[0].set_ylabel("article")
+    fig.suptitle("Predicted tone and stance per article")
+    return _save(fig, path)
+
+
+def scores_by_group(predictions, group, path, title):
+    """Mean predicted and gold tone and stance scores per ``group`` (a column: month or outlet)."""
+    frame = predictions.assign(gold_tone=predictions["tone"].map({"negative": -1, "neutral": 0, "positive": 1}),
+                               gold_stance=predictions["stance"].map({"critical": -1, "neutral": 0, "supportive": 1}))
+    means = frame.groupby(group)[["pred_tone_score", "gold_tone", "pred_stance_score", "gold_stance"]].mean()
+    counts = frame.groupby(group).size()
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(means) + 3), 4.5))
+    x = np.arange(len(means))
+    ax.bar(x - 0.2, means["pred_tone_score"], 0.4, label="tone score (predicted)", color="#2b8cbe")
+    ax.bar(x + 0.2, means["pred_stance_score"], 0.4, label="stance score (predicted)", color="#fdae61")
+    ax.scatter(x - 0.2, means["gold_tone"], marker="D", color="black", zorder=3, label="gold mean")
+    ax.scatter(x + 0.2, means["gold_stance"], marker="D", color="black", zorder=3)
+    ax.set_xticks(x, [f"{g}\n(n={counts[g]})" for g in means.index], rotation=0)
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_ylim(-1, 1)
+    ax.set_ylabel("mean score (-1 to 1)")
+    ax.set_xlabel(group)
+    ax.legend(bbox_to_anchor=(1.02, 1), loc="upper left")
+    ax.set_title(title)
+    return _save(fig, path)
+
+
+def sources_over_time(table, path, gold=None, title="Topics, tone and stance by source over time"):
+    """Topic shares and mean tone and stance scores per source and period, one line per source.
+
+    ``table`` comes from :func:`stance.summary.labels_by_source_and_period`; ``gold``
+    (the same table computed from gold labels of a sample) is drawn as markers.
+    """
+    panels = [*(f"share_{t}" for t in TOPICS), "tone_score", "stance_score"]
+    names = {**{f"share_{t}": f"share: {t.replace('_', ' ')}" for t in TOPICS}, "tone_score": "mean tone score",
+             "stance_score": "mean stance score"}
+    periods = sorted(set(table["period"]) | (set(gold["period"]) if gold is not None else set()))
+    position = {p: i for i, p in enumerate(periods)}
+    fig, axes = plt.subplots(len(panels), 1, figsize=(max(9, 0.7 * len(periods) + 4), 2.3 * len(panels)), sharex=True)
+    colors = plt.get_cmap("tab10")
+    for ax, column in zip(axes, panels):
+        for k, (source, rows) in enumerate(table.groupby("source")):
+            ax.plot([position[p] for p in rows["period"]], rows[column], marker="o", ms=3, color=colors(k % 10), label=source)
+            if gold is not None:
+                checked = gold[gold["source"] == source]
+                ax.scatter([position[p] for p in checked["period"]], checked[column], marker="D", s=22,
+                           facecolors="none", edgecolors=colors(k % 10))
+        ax.set_ylabel(names[column])
+        ax.grid(alpha=0.3)
+        if column.endswith("_score"):
+            ax.axhline(0, color="grey", lw=0.8)
+    axes[-1].set_xticks(range(len(periods)), periods, rotation=45, ha="right")
+    axes[-1].set_xlabel("period")
+    handles, labels = axes[0].get_legend_handles_labels()
+    if gold is not None:
+        handles.append(plt.Line2D([], [], marker="D", ls="", mfc="none", mec="black"))
+        labels.append("gold, random sample (check)")
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, title="source")
+    fig.suptitle(title, y=1.04)
+    return _save(fig, path)
