@@ -39,10 +39,10 @@ annotations: $(STAMP)
 		--name "U.S. government corpus" --gold stance/data/us_gold.csv \
 		--report docs/annotation_agreement_us.md --stats docs/label_statistics_us.md
 
-# Compare every model by leave-one-article-out on the seed gold, retrain the best and ship it
-# (stance/data/default_model.skops, docs/model_selection.md).
+# Ship the best trained model of an experiment run (RUN=experiments/results/<run>), trained on
+# that run's gold (stance/data/default_model.skops, docs/model_selection.md).
 default-model: $(STAMP)
-	$(BIN)/python experiments/select_default_model.py
+	$(BIN)/python experiments/select_default_model.py $(RUN)
 
 # Labelling speed, load time and peak memory over a million sentences (prints numbers).
 benchmark: $(STAMP)

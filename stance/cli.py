@@ -166,7 +166,7 @@ def _cmd_experiment_compare(args):
 def _cmd_experiment_readme(args):
     from .experiment import readme_results
 
-    print(f"wrote {readme_results(args.run, args.readme)}")
+    print(f"wrote {readme_results(args.run_folder, args.readme)}")
     return 0
 
 
@@ -259,7 +259,7 @@ def build_parser():
     compare.add_argument("run_b", help="run folder B")
     compare.set_defaults(run=_cmd_experiment_compare)
     readme = experiment_commands.add_parser("readme", help="put a run's main table and figures into the README")
-    readme.add_argument("run", help="run folder")
+    readme.add_argument("run_folder", metavar="RUN", help="run folder")
     readme.add_argument("--readme", default="README.md", help="file with the results markers (default: %(default)s)")
     readme.set_defaults(run=_cmd_experiment_readme)
 

@@ -130,3 +130,12 @@ def test_grouped_folds_hold_out_each_article_once_and_whole():
     assert sorted(held_out) == sorted(set(gold["article_id"])) and len(held_out) == 10
     assert article_folds(gold) == [[f"a{i}"] for i in range(10)]
     assert article_folds(gold, n_folds=4, seed=1) == folds
+
+
+def test_readme_block_takes_the_main_table_and_two_figures(two_runs, tmp_path):
+    _, (run, _) = two_runs
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n\n<!-- results:start -->\nold\n<!-- results:end -->\n\nrest\n", encoding="utf-8")
+    assert main(["experiment", "readme", str(run), "--readme", str(readme)]) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and "| keywords_vader |" in text and "figures/per_label_f1.png" in text and text.endswith("rest\n")
