@@ -54,13 +54,15 @@ def test_label_sentences_accepts_the_sentence_frame(default, seed_sentences):
     ("Germany will deliver 40 Leopard tanks and armoured vehicles to Kyiv next month.", "military_aid", True),
     ("Norway announced a new package of artillery ammunition and air defence missiles for Ukraine.", "military_aid", True),
     ("Allied leaders discussed when Ukraine could begin accession talks to join NATO.", "nato_membership", True),
-    ("The summit declaration says Ukraine's future is in the Alliance and an invitation will follow.", "nato_membership", True),
+    pytest.param("The summit declaration says Ukraine's future is in the Alliance and an invitation will follow.",
+                 "nato_membership", True,
+                 marks=pytest.mark.xfail(strict=True, reason="known error of the default trained on both gold sets "
+                                         "(one NATO-membership sentence in the 520 U.S. ones): 'the Alliance' without "
+                                         "'NATO' or 'membership' gets p = 0.26; strict, so a fix shows up")),
     ("The World Bank will finance rebuilding Ukraine's destroyed power plants and housing.", "reconstruction", True),
     ("Investors met in Rome to plan the recovery and reconstruction of Ukraine's economy.", "reconstruction", True),
     ("A Russian missile strike on the city killed twelve civilians overnight.", "military_aid", False),
-    pytest.param("Russian drones hit an apartment block in Odesa, wounding four people.", "military_aid", False,
-                 marks=pytest.mark.xfail(strict=True, reason="known error of the seed-trained default: a drone "
-                                         "strike reads as aid (p = 0.51); strict, so a fix shows up")),
+    ("Russian drones hit an apartment block in Odesa, wounding four people.", "military_aid", False),
 ])
 def test_clear_unseen_sentences(default, sentence, topic, present):
     labelled = default.label_sentences([sentence]).iloc[0]
