@@ -182,6 +182,10 @@ def run_experiment(config_path, results=None, progress=None):
     samples = config["test_sample"]
     select = (lambda frame: frame[frame["sample"].isin(samples)]) if samples else None
 
+    scored_samples = set((gold if not samples else gold[gold["sample"].isin(samples)])["sample"])
+    if {"random", "targeted"} <= scored_samples:
+        raise StanceInputError(config_path, "the scored sentences would mix the random and the targeted sample; "
+                               "set test_sample (e.g. \"random\") so that metrics describe one sample")
     scores, predictions = compare_models(gold, models, priors=priors, n_boot=config["bootstrap"], progress=progress,
                                          train=train, select=select, n_folds=config["cv"]["folds"])
     per_label = {m: per_label_table(p, n_boot=config["bootstrap"], seed=config["seed"]) for m, p in predictions.items()}

@@ -139,3 +139,21 @@ def test_readme_block_takes_the_main_table_and_two_figures(two_runs, tmp_path):
     assert main(["experiment", "readme", str(run), "--readme", str(readme)]) == 0
     text = readme.read_text(encoding="utf-8")
     assert "old" not in text and "| keywords_vader |" in text and "figures/per_label_f1.png" in text and text.endswith("rest\n")
+
+
+def test_metrics_never_mix_the_random_and_the_targeted_sample(tmp_path):
+    mixed = tmp_path / "mixed.toml"
+    mixed.write_text('annotations = "us-government-2022"\nmodels = ["majority"]\nbootstrap = 10\n'
+                     '[learning_curve]\nenabled = false\n', encoding="utf-8")
+    with pytest.raises(StanceInputError, match="mix the random and the targeted sample"):
+        run_experiment(mixed)
+    random_only = tmp_path / "random.toml"
+    random_only.write_text('annotations = "us-government-2022"\ntest_sample = "random"\nmodels = ["majority"]\n'
+                           'bootstrap = 10\n[cv]\nscheme = "grouped-k-fold"\nfolds = 3\n[learning_curve]\nenabled = false\n',
+                           encoding="utf-8")
+    run = run_experiment(random_only)
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["support"] == {"random": 260}
+    scored = pd.read_csv(run / "predictions.csv")
+    gold = stance.load_annotations("us-government-2022")
+    assert set(scored["sentence_id"]) == set(gold.loc[gold["sample"] == "random", "sentence_id"])
