@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from .corpus import load_corpus, read_csv_frame
 from .errors import StanceInputError
 from .labels import STANCES, TONES, TOPICS, LabelError, aggregate_articles, check_label, gold_scores, parse_topics
+from .metrics import cohen_kappa
 from .segment import split_sentences
 from .tables import markdown_table
 
@@ -69,9 +69,8 @@ def read_labels(path):
 
 
 def _kappa(a, b, labels):
-    if len(set(a) | set(b)) < 2:
-        return float("nan")  # one class only: chance agreement is total, kappa undefined
-    return float(cohen_kappa_score(a, b, labels=list(labels)))
+    codes = {label: i for i, label in enumerate(labels)}
+    return cohen_kappa([codes[x] for x in a], [codes[x] for x in b], len(codes))
 
 
 def _dimension_agreement(a, b, labels, names=("pass A", "pass B")):

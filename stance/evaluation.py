@@ -13,6 +13,7 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
 from .labels import STANCES, TONES, TOPICS, aggregate_articles, gold_scores
+from .metrics import cohen_kappa, f1
 from .models.classifier import StanceClassifier, topic_matrix
 from .models.training import training_frame
 
@@ -52,27 +53,8 @@ def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction
         if train_fraction < 1.0:
             size = max(1, round(train_fraction * len(train_gold)))
             train_gold = train_gold.iloc[np.sort(rng.choice(len(train_gold), size, replace=False))]
-        train = training_frame(train_gold, priors)
-        model = StanceClassifier(spec).fit(train["text"], train["topics"], train["tone"], train["stance"])
-        predicted = model.predict(test["text"].tolist())
-        predicted.index = test.index
-        parts.append(test.join(predicted.add_prefix("pred_")))
+        parts.append(train_test(train_gold, test, spec, priors))
     return pd.concat(parts).loc[gold.index]
-
-
-def _f1(gold, pred):
-    """F1 of boolean arrays (0 when there is nothing to find and nothing predicted)."""
-    tp, fp, fn = (gold & pred).sum(), (~gold & pred).sum(), (gold & ~pred).sum()
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-
-
-def _kappa(gold, pred, k):
-    """Cohen's kappa of two integer-coded label arrays over ``k`` classes (nan if undefined)."""
-    confusion = np.bincount(gold * k + pred, minlength=k * k).reshape(k, k)
-    n = confusion.sum()
-    observed = np.trace(confusion) / n
-    expected = (confusion.sum(axis=0) * confusion.sum(axis=1)).sum() / n**2
-    return float((observed - expected) / (1 - expected)) if expected < 1 else float("nan")
 
 
 def _encode(predictions):
@@ -87,13 +69,13 @@ def _encode(predictions):
 def _scores(encoded, rows=slice(None)):
     gold, pred = (m[rows] for m in encoded["topics"])
     supported = [i for i in range(gold.shape[1]) if gold[:, i].any()] or list(range(gold.shape[1]))
-    scores = {"topics_macro_f1": float(np.mean([_f1(gold[:, i], pred[:, i]) for i in supported])),
-              "topics_micro_f1": float(_f1(gold.ravel(), pred.ravel()))}
+    scores = {"topics_macro_f1": float(np.mean([f1(gold[:, i], pred[:, i]) for i in supported])),
+              "topics_micro_f1": float(f1(gold.ravel(), pred.ravel()))}
     for task, labels in (("tone", TONES), ("stance", STANCES)):
         y, p = (codes[rows] for codes in encoded[task])
-        scores[f"{task}_macro_f1"] = float(np.mean([_f1(y == c, p == c) for c in np.unique(y)]))
+        scores[f"{task}_macro_f1"] = float(np.mean([f1(y == c, p == c) for c in np.unique(y)]))
         scores[f"{task}_accuracy"] = float(np.mean(y == p))
-        scores[f"{task}_kappa"] = _kappa(y, p, len(labels))
+        scores[f"{task}_kappa"] = cohen_kappa(y, p, len(labels))
     return scores
 
 
@@ -147,10 +129,10 @@ def per_label_table(predictions, n_boot=0, level=0.95, seed=SEED):
 def _label_f1s(encoded, rows):
     """F1 of every label in :func:`per_label_table` order (nan for a label absent from gold and predictions)."""
     gold, pred = (m[rows] for m in encoded["topics"])
-    values = [_f1(gold[:, i], pred[:, i]) if (gold[:, i] | pred[:, i]).any() else np.nan for i in range(gold.shape[1])]
+    values = [f1(gold[:, i], pred[:, i]) if (gold[:, i] | pred[:, i]).any() else np.nan for i in range(gold.shape[1])]
     for task, labels in (("tone", TONES), ("stance", STANCES)):
         y, p = (codes[rows] for codes in encoded[task])
-        values += [_f1(y == c, p == c) if ((y == c) | (p == c)).any() else np.nan for c in range(len(labels))]
+        values += [f1(y == c, p == c) if ((y == c) | (p == c)).any() else np.nan for c in range(len(labels))]
     return values
 
 

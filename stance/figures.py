@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .io import atomic_path  # noqa: E402
-from .labels import STANCES, TONES, TOPICS  # noqa: E402
+from .labels import STANCES, TONES, TOPICS, gold_scores  # noqa: E402
 from .models.classifier import topic_matrix  # noqa: E402
 
 plt.rcParams.update({"font.size": 11, "axes.titlesize": 13, "figure.dpi": 110, "savefig.bbox": "tight"})
@@ -145,8 +145,8 @@ def label_distribution(predictions, path):
 
 def scores_by_group(predictions, group, path, title):
     """Mean predicted and gold tone and stance scores per ``group`` (a column: month or outlet)."""
-    frame = predictions.assign(gold_tone=predictions["tone"].map({"negative": -1, "neutral": 0, "positive": 1}),
-                               gold_stance=predictions["stance"].map({"critical": -1, "neutral": 0, "supportive": 1}))
+    scored = gold_scores(predictions)
+    frame = scored.assign(gold_tone=scored["tone_score"], gold_stance=scored["stance_score"])
     means = frame.groupby(group)[["pred_tone_score", "gold_tone", "pred_stance_score", "gold_stance"]].mean()
     counts = frame.groupby(group).size()
     fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(means) + 3), 4.5))

@@ -1,6 +1,3 @@
-import json
-import zipfile
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,7 +5,7 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 import stance
-from stance.evaluation import bootstrap_samples, leave_one_article_out, score_with_ci
+from stance.evaluation import bootstrap_samples, leave_one_article_out
 from stance.features import LexiconCounts, VaderScores, make_features
 from stance.models import StanceClassifier, save_classifier
 from stance.models.baselines import KeywordTopics, MajorityClass, VaderTone

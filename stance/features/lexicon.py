@@ -4,6 +4,7 @@ The lexicon is a TOML file (``stance/data/lexicons.toml`` by default) with
 ``[topics.<name>]`` and ``[cues.<name>]`` sections, each holding ``terms``.
 """
 
+import hashlib
 import re
 import sys
 from functools import lru_cache
@@ -88,7 +89,8 @@ class LexiconCounts(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         patterns = self._patterns()
-        namespace = "lexicon:" + repr(self.terms_)
+        # One short cache namespace per lexicon, so each text's key does not hash the whole term list.
+        namespace = "lexicon:" + hashlib.sha1(repr(self.terms_).encode("utf-8")).hexdigest()
 
         def count(texts):
             return [[len(p.findall(t)) for p in patterns] for t in texts]

@@ -70,7 +70,7 @@ def families_spec(families):
     return FAMILY_SPEC_PREFIX + ",".join(families)
 
 
-# The spec of the shipped default, chosen by leave-one-article-out results
+# The spec of the shipped default, chosen from an experiment run
 # (experiments/select_default_model.py writes the model and docs/model_selection.md).
 DEFAULT_SPEC = "combined"
 # Models without training of their own: the references every trained model must beat.
@@ -114,8 +114,8 @@ class StanceClassifier:
         """Train on sentences: ``texts`` (strings), ``topics`` (lists), ``tone`` and ``stance`` (labels)."""
         texts = [str(t) for t in texts]
         spec = model_spec(self.spec)
-        self.features = make_features(spec.families).fit(texts) if spec.families else None
-        inputs = self._inputs(texts)
+        self.features = make_features(spec.families) if spec.families else None
+        inputs = self.features.fit_transform(texts) if self.features is not None else texts
         models = spec.build()
         models["topics"].fit(inputs, topic_matrix(topics))
         models["tone"].fit(inputs, np.asarray(tone))
