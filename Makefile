@@ -36,7 +36,7 @@ annotations: $(STAMP)
 	$(BIN)/stance annotations build annotations/seed --corpus seeds --name "seed corpus" \
 		--gold stance/data/seed_gold.csv --report docs/annotation_agreement.md --stats docs/label_statistics.md
 	$(BIN)/stance annotations build annotations/us-government-2022 --corpus us-government-2022 \
-		--name "U.S. government corpus" --gold stance/data/us_gold.csv \
+		--name "U.S. government corpus" --gold stance/data/gold/us-government-2022.csv \
 		--report docs/annotation_agreement_us.md --stats docs/label_statistics_us.md
 
 # Ship the best trained model of an experiment run (RUN=experiments/results/<run>), trained on

@@ -30,11 +30,32 @@ PASSES = ("a", "b")
 DIMENSIONS = ("topics", "tone", "stance")
 
 
+# Gold of third-party corpora: one file per corpus, named after it, holding spans and a hash, no text.
+GOLD_FOLDER = "gold"
+
+
 def bundled_annotations():
-    """Return ``{name: (gold file, corpus name)}`` for the gold sets that ship with the package."""
+    """Return ``{name: (gold file, corpus name)}`` for the gold sets that ship with the package.
+
+    The seed gold (with its text) comes first, then every ``data/gold/<corpus>.csv``
+    (third-party corpora: spans and a SHA-256 of each sentence, the text joined from
+    the corpus in the data home when loaded).
+    """
     root = resources.files("stance") / "data"
-    return {"seeds": (Path(str(root / "seed_gold.csv")), "seeds"),
-            "us-government-2022": (Path(str(root / "us_gold.csv")), "us-government-2022")}
+    sets = {"seeds": (Path(str(root / "seed_gold.csv")), "seeds")}
+    folder = Path(str(root / GOLD_FOLDER))
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        sets[path.stem] = (path, path.stem)
+    return sets
+
+
+def without_text(gold):
+    """Return the gold table as stored for a third-party corpus: ``text`` replaced by ``text_sha256``."""
+    from .sampling import text_hash
+
+    stored = gold.copy()
+    stored.insert(stored.columns.get_loc("text"), "text_sha256", stored["text"].map(text_hash))
+    return stored.drop(columns="text")
 
 
 def read_table(path, required):
@@ -216,7 +237,8 @@ def load_annotations(path=None, corpus=None):
         None (the seed gold), the name of a bundled gold set (see
         :func:`bundled_annotations`; a name wins over a file of that name, use
         ``./name`` for the file), or a CSV in the gold format (at least
-        ``article_id, sentence_id, start, end, text, topics, tone, stance``).
+        ``article_id, sentence_id, start, end, text, topics, tone, stance``; a
+        third-party gold has ``text_sha256`` instead of ``text`` and needs its corpus).
     corpus : optional
         The corpus the annotations belong to (an article table, or anything
         :func:`stance.load_corpus` accepts). Bundled sets know their corpus. When
@@ -227,7 +249,8 @@ def load_annotations(path=None, corpus=None):
     -------
     pandas.DataFrame
         The gold rows with ``topics`` as lists and ``tone_score``/``stance_score``
-        from the labels; with a corpus, also the current ``role``.
+        from the labels; with a corpus, also the current ``role`` (and the ``text``
+        joined from the corpus, for a gold that stores a hash).
 
     Raises
     ------
@@ -239,35 +262,51 @@ def load_annotations(path=None, corpus=None):
     key = "seeds" if path is None else str(path)
     if key in bundled:
         path, corpus = bundled[key][0], (corpus if corpus is not None else bundled[key][1])
-    required = ["article_id", "sentence_id", "start", "end", "text", "topics", "tone", "stance"]
+    required = ["article_id", "sentence_id", "start", "end", "topics", "tone", "stance"]
     gold = validate_labels(read_table(path, required), path)
+    if "text" not in gold and "text_sha256" not in gold:
+        raise StanceInputError(path, "missing column text (or text_sha256 for a corpus read from the data home)")
     for column in ("start", "end"):
         if not gold[column].str.fullmatch(r"\d+").all():
             raise StanceInputError(path, f"column {column!r} must hold character offsets (whole numbers)")
         gold[column] = gold[column].astype(int)
+    if corpus is None and "text" not in gold:
+        raise StanceInputError(path, "this gold stores hashes, not text: load it with its corpus")
     if corpus is not None:
-        gold = _align(gold, split_sentences(_as_articles(corpus)), path)
+        articles = _as_articles(corpus)
+        # Only the annotated articles need splitting (a large corpus takes a minute to split whole).
+        articles = articles[articles["article_id"].isin(set(gold["article_id"]))]
+        gold = _align(gold, split_sentences(articles), path)
     return gold_scores(gold)
 
 
 def _align(gold, sentences, path):
+    """Match every gold row to a current sentence by article and span, and check its text or hash."""
+    from .sampling import text_hash
+
     by_span = sentences.set_index(["article_id", "start", "end"])
-    by_text = sentences.groupby("text")["sentence_id"].apply(list)
-    roles, ids = [], []
-    for row in gold.itertuples():
-        key = (row.article_id, row.start, row.end)
-        where = f"sentence {row.sentence_id} ({row.article_id} {row.start}-{row.end})"
+    hashed = "text" not in gold
+    by_text = sentences.groupby(sentences["text"].map(text_hash) if hashed else "text")["sentence_id"].apply(list)
+    roles, ids, texts = [], [], []
+    for row in gold.to_dict(orient="records"):
+        key = (row["article_id"], row["start"], row["end"])
+        stored = row["text_sha256"] if hashed else row["text"]
+        where = f"sentence {row['sentence_id']} ({row['article_id']} {row['start']}-{row['end']})"
         if key not in by_span.index:
-            hint = f"; its text is now sentence {by_text[row.text][0]}" if row.text in by_text.index else ""
+            hint = f"; its text is now sentence {by_text[stored][0]}" if stored in by_text.index else ""
             raise StanceInputError(path, f"{where} no longer aligns with the sentence split: no sentence has that span{hint}")
         current = by_span.loc[key]
-        if current["text"] != row.text:
+        if (text_hash(current["text"]) if hashed else current["text"]) != stored:
             raise StanceInputError(path, f"{where} no longer aligns: its text differs from the corpus ({current['text'][:60]!r})")
         if current["boilerplate"]:
             raise StanceInputError(path, f"{where} is now flagged as boilerplate ({current['boilerplate_reason']})")
         roles.append(current["role"])
         ids.append(current["sentence_id"])
-    return gold.assign(sentence_id=ids, role=roles)
+        texts.append(current["text"])
+    aligned = gold.assign(sentence_id=ids, role=roles)
+    if hashed:
+        aligned.insert(aligned.columns.get_loc("text_sha256"), "text", texts)
+    return aligned
 
 
 def label_statistics(gold, name):

@@ -46,9 +46,21 @@ Web debris of government sites:
 ``off_page``
     Every sentence of a page whose text is not the document its title names (a
     scrape that caught another page of the site): not one of the title's content
-    words occurs in the text. Needs the title, and a title of at least
+    words occurs in the text. Needs the title of a web page (an article with a
+    ``url``: made-up titles such as "AGO statement, UN General Debate 2022" name
+    no page), and a title of at least
     :data:`OFF_PAGE_MIN_TITLE_WORDS` content words. (Real statements share at
     least one in seven title words with their text; these pages share none.)
+
+Debris of other genres:
+
+``markup``
+    HTML left in a scraped page on its own: "<!-- -->", "<br>".
+``social_tags``
+    A post's sentence with no words of its own, only addresses, @handles,
+    #hashtags, emoji, numbers and punctuation ("https://t.co/IxyR6b8IKm", "🧵",
+    "#StandWithUkraine 🇺🇦", a list number "2." split off its item). A sentence
+    with words around its tags is kept.
 """
 
 import re
@@ -81,6 +93,7 @@ SENTENCE_RULES = [
     ("link", re.compile(
         r"\bclick here\b|^\W*(visit|go to)\s+\S+\.(gov|org|com|net|int|mil|edu)\b.{0,40}\blearn more\b|"
         r"^\W*(learn|read) more\W*$|\[\s*\d+(\.\d+)?\s*[KMG]B\s*\]|^\W*no (posts|results) could be found\b", _I)),
+    ("markup", re.compile(r"^\s*(<!--.*?-->|</?[a-z][a-z0-9]*\b[^<>]*/?>)(\s*(<!--.*?-->|</?[a-z][a-z0-9]*\b[^<>]*/?>))*\s*$", _I)),
     ("transcript_note", re.compile(
         r"^\(\s*[A-Za-z][^()]{0,40}\)\W*$|^\d{1,2}:\d{2}\s*[ap]\.?\s?m\.?(\s+[A-Z]{2,4})?\W*$|"
         r"^\W*(via teleconference|as prepared for delivery)\W*$", _I)),
@@ -104,12 +117,23 @@ PROMO_PARAGRAPH_SENTENCES = 4
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 
 
+# What a post's sentence may hold and still say nothing: addresses, handles, hashtags, numbers of a
+# thread ("1/5"); what is left must have no letter (emoji, flags and punctuation have none).
+_TAGS = re.compile(r"https?://\S+|www\.\S+|[@#][\w_]+|\b\d+/\d+\b")
+
+
 def sentence_reason(sentence):
     """Return the boilerplate reason of one sentence on its own ('' for none)."""
     for reason, pattern in SENTENCE_RULES:
         if pattern.search(sentence):
             return reason
+    if _is_tags_only(sentence):
+        return "social_tags"
     return "navigation" if _is_menu_run(sentence) else ""
+
+
+def _is_tags_only(sentence):
+    return not any(c.isalpha() for c in _TAGS.sub(" ", sentence))
 
 
 def _is_menu_run(sentence):

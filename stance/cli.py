@@ -13,15 +13,19 @@ EXIT_BAD_INPUT = 2
 
 
 def _cmd_corpus(args):
-    from .corpus import bundled_corpora, load_corpus
+    from .corpus import available_corpora, load_corpus
+    from .datahome import data_home_candidates, get_data_home
     from .io import write_table
     from .segment import split_sentences
     from .summary import corpus_summary
     from .tables import format_table
 
     if args.list:
-        for name, path in bundled_corpora().items():
+        for name, path in available_corpora().items():
             print(f"{name}\t{path}")
+        home = get_data_home()
+        tried = "; ".join(f"{how}: {where}{'' if where.is_dir() else ' (absent)'}" for how, where in data_home_candidates())
+        print(f"\ndata home: {home} (tried {tried})", file=sys.stderr)
         return 0
     articles = load_corpus(args.path)
     sentences = split_sentences(articles)
@@ -35,27 +39,42 @@ def _cmd_corpus(args):
 def _cmd_sample(args):
     from .corpus import load_corpus
     from .io import write_table
-    from .sampling import draw_batch
+    from .datahome import find_corpus
+    from .sampling import PLAN_BATCH_COLUMNS, draw_batch, draw_plan, read_plan, stored_batch
     from .segment import split_sentences
     from .tables import format_table
 
-    sentences = split_sentences(load_corpus(args.path))
-    try:
-        batch = draw_batch(sentences, args.random, args.targeted, args.seed)
-    except ValueError as err:
-        raise StanceInputError(args.path or "seeds", str(err)) from None
-    path = write_table(batch, args.out, "csv")
-    counts = batch.groupby(["sample", "stratum"], sort=False).size().reset_index(name="sentences")
+    if args.plan:
+        plan = read_plan(args.plan)
+        try:
+            batch = draw_plan(plan, progress=lambda name, part: print(f"{name}: {len(part)} sentences", file=sys.stderr))
+        except ValueError as err:
+            raise StanceInputError(args.plan, str(err)) from None
+        # Third-party text stays in the corpus: the stored batch has spans and a hash, not the sentence.
+        path = write_table(batch[PLAN_BATCH_COLUMNS], args.out, "csv")
+        counts = batch.groupby(["corpus", "sample", "stratum"], sort=False).size().reset_index(name="sentences")
+        seed = plan["seed"]
+    else:
+        sentences = split_sentences(load_corpus(args.path))
+        try:
+            batch = draw_batch(sentences, args.random, args.targeted, args.seed)
+        except ValueError as err:
+            raise StanceInputError(args.path or "seeds", str(err)) from None
+        if args.path and find_corpus(args.path):  # a corpus of the data home: spans and a hash, not its text
+            batch = stored_batch(batch, sentences)
+        path = write_table(batch, args.out, "csv")
+        counts = batch.groupby(["sample", "stratum"], sort=False).size().reset_index(name="sentences")
+        seed = args.seed
     print(format_table(counts))
-    print(f"\nwrote {len(batch)} sentences (seed {args.seed}) to {path}")
+    print(f"\nwrote {len(batch)} sentences (seed {seed}) to {path}")
     return 0
 
 
 def _cmd_annotations_build(args):
     from pathlib import Path
 
-    from .annotations import agreement_report, build_gold, label_statistics, read_labels, read_table
-    from .corpus import load_corpus
+    from .annotations import agreement_report, build_gold, label_statistics, read_labels, read_table, without_text
+    from .corpus import DEFAULT_CORPUS, load_corpus
     from .io import write_table, write_text
     from .segment import split_sentences
 
@@ -63,22 +82,40 @@ def _cmd_annotations_build(args):
     passes = [read_labels(folder / f"pass_{p}.csv") for p in ("a", "b")]
     adjudication_path = folder / "adjudication.csv"
     adjudication = read_labels(adjudication_path) if adjudication_path.exists() else passes[0].iloc[0:0]
-    sentences = split_sentences(load_corpus(args.corpus))
     batch_path = folder / "batch.csv"
     batch = read_table(batch_path, ["sentence_id"]) if batch_path.exists() else None
-    gold = build_gold(sentences, *passes, adjudication, source=adjudication_path, batch=batch)
     name = args.name or folder.name
-    outputs = [
-        write_text(agreement_report(*passes, name), args.report),
-        write_table(gold, args.gold),
-        write_text(label_statistics(gold, name), args.stats),
-    ]
-    disagreements = int((gold["adjudication"] != "").sum())
-    print(f"{len(gold)} sentences, {disagreements} adjudicated disagreements")
+    if batch is not None and "corpus" in batch:  # one batch over several corpora: a gold file per corpus
+        if "{corpus}" not in args.gold:
+            raise StanceInputError(batch_path, "the batch spans several corpora: --gold needs a {corpus} placeholder")
+        groups = [(corpus, set(part["sentence_id"])) for corpus, part in batch.groupby("corpus", sort=False)]
+    else:
+        groups = [(args.corpus, None)]
+    reports, stats, outputs, disagreements, total = [], [], [], 0, 0
+    for corpus, ids in groups:
+        def keep(frame, ids=ids):
+            return frame if ids is None else frame[frame["sentence_id"].isin(ids)]
+
+        articles = load_corpus(corpus)
+        part_passes = [keep(p) for p in passes]
+        annotated = {sid.rsplit("-s", 1)[0] for sid in part_passes[0]["sentence_id"]}
+        sentences = split_sentences(articles[articles["article_id"].isin(annotated)])
+        gold = build_gold(sentences, *part_passes, keep(adjudication), source=adjudication_path,
+                          batch=None if batch is None else keep(batch))
+        title = name if ids is None else f"{name}: {corpus}"
+        reports.append(agreement_report(*part_passes, title))
+        stats.append(label_statistics(gold, title))
+        third_party = corpus not in (None, DEFAULT_CORPUS)  # text of the data home is never stored
+        outputs.append(write_table(without_text(gold) if third_party else gold, args.gold.replace("{corpus}", str(corpus))))
+        disagreements += int((gold["adjudication"] != "").sum())
+        total += len(gold)
+    if len(groups) > 1:
+        reports.insert(0, agreement_report(*passes, f"{name}: all corpora"))
+    outputs += [write_text("\n".join(reports), args.report), write_text("\n".join(stats), args.stats)]
+    print(f"{total} sentences, {disagreements} adjudicated disagreements")
     for path in outputs:
         print(f"wrote {path}")
     return 0
-
 
 LABEL_CHUNK_ARTICLES = 200
 
@@ -203,8 +240,11 @@ def build_parser():
         description="Split a corpus into sentences and draw, from the non-boilerplate sentences of 4 words "
         "to 600 characters, a simple random sample of N and a disjoint targeted sample of M enriched for "
         "rare classes (reconstruction and NATO terms, opposition cues, VADER compound <= -0.3). Writes "
-        "FILE as CSV: sentence_id, article_id, role, text, sample, stratum, seed.",
+        "FILE as CSV: sentence_id, article_id, role, text, sample, stratum, seed. With --plan, draw over "
+        "the corpora of the data home as a TOML plan says (per corpus: random, targeted, voices, weights) "
+        "and write spans and a SHA-256 of each sentence instead of its text.",
     )
+    sample.add_argument("--plan", metavar="PLAN", help="a TOML sampling plan over named corpora (see annotations/critical-voices/plan.toml)")
     sample.add_argument(
         "path", nargs="?", default=None,
         help="a folder of .txt files, a .txt, .csv or .jsonl file, or a bundled corpus name (default: the seed corpus)",
@@ -274,7 +314,9 @@ def build_parser():
     )
     build.add_argument("folder", help="annotation folder")
     build.add_argument("--corpus", default=None, help="the annotated corpus (path or bundled name; default: the seeds)")
-    build.add_argument("--gold", required=True, metavar="FILE", help="gold table to write (CSV)")
+    build.add_argument("--gold", required=True, metavar="FILE", help="gold table to write (CSV); for a batch over "
+                       "several corpora (a `corpus` column) a path with {corpus}, one file per corpus. Gold of a corpus "
+                       "from the data home stores a SHA-256 of each sentence, not its text")
     build.add_argument("--report", required=True, metavar="FILE", help="agreement report to write (Markdown)")
     build.add_argument("--stats", required=True, metavar="FILE", help="label statistics to write (Markdown)")
     build.add_argument("--name", help="name used in the reports (default: the folder's name)")

@@ -14,37 +14,37 @@ from pathlib import Path
 
 import pandas as pd
 
+from .datahome import find_corpus, named_corpora, where_looked
 from .errors import StanceInputError
 from .text import decode_bytes, normalise
 
 ARTICLE_COLUMNS = ["article_id", "title", "text", "source", "date"]
 OPTIONAL_FIELDS = ["id", "title", "date", "source"]
-# Extra article columns, added after ARTICLE_COLUMNS only when the input table carries them.
-EXTRA_FIELDS = ["url"]
+# Extra article columns, added after ARTICLE_COLUMNS only when the input table carries them
+# (speaker metadata of transcripts, tweets and UN statements; ``url`` is checked to be an address).
+EXTRA_FIELDS = ["genre", "speaker", "party", "chamber", "state", "speaker_country", "url"]
 MANIFEST = "manifest.csv"
 DEFAULT_CORPUS = "seeds"
-# A bundled corpus under data/corpora/<name>/ is this file, or else the folder's .txt files.
-BUNDLED_DOCUMENTS = "documents.jsonl"
 # Manifest columns, each with the aliases a user may have used for it.
 _MANIFEST_FIELDS = {"source": ("source", "outlet"), "date": ("date", "month")}
 _URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 
 
-def bundled_corpora():
-    """Return ``{name: path}`` for the corpora that ship with the package.
+def available_corpora():
+    """Return ``{name: path}`` for the corpora that can be loaded by name.
 
-    The seed corpus (``data/seeds``, the default) comes first, then every folder
-    of ``data/corpora`` by name: its ``documents.jsonl`` when it has one, else
-    the folder itself (read as a folder of ``.txt`` files).
+    The seed corpus (shipped in ``data/seeds``, the default) comes first, then every
+    corpus of the data home (see :mod:`stance.datahome`) by name.
     """
-    root = Path(str(resources.files("stance") / "data"))
-    corpora = {DEFAULT_CORPUS: root / "seeds"}
-    folder = root / "corpora"
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_dir():
-            documents = path / BUNDLED_DOCUMENTS
-            corpora[path.name] = documents if documents.is_file() else path
+    corpora = {DEFAULT_CORPUS: Path(str(resources.files("stance") / "data" / "seeds"))}
+    corpora.update(named_corpora())
     return corpora
+
+
+def _looks_like_name(path):
+    """A bare word such as ``kremlin-2021-2022``: no folder separator and no file suffix."""
+    text = str(path)
+    return "/" not in text and "\\" not in text and not Path(text).suffix
 
 
 def load_corpus(path=None):
@@ -53,9 +53,9 @@ def load_corpus(path=None):
     Parameters
     ----------
     path : str, Path or None
-        None (the seed corpus), the name of a bundled corpus (see
-        :func:`bundled_corpora`; a name wins over a folder of that name, use
-        ``./name`` for the folder), a folder of ``.txt`` files (first non-empty line
+        None (the seed corpus), ``"seeds"`` or the name of a corpus in the data
+        home (see :func:`available_corpora`; a name wins over a folder of that
+        name, use ``./name`` for the folder), a folder of ``.txt`` files (first non-empty line
         is the title; an optional ``manifest.csv`` with ``file`` and
         ``source``/``outlet``, ``date``/``month`` columns adds metadata), a ``.txt``
         file, or a ``.csv`` / ``.jsonl`` file with a ``text`` column and optional
@@ -65,20 +65,22 @@ def load_corpus(path=None):
     -------
     pandas.DataFrame
         One row per article with columns ``article_id, title, text, source, date``,
-        then ``url`` when the CSV / JSONL input has that field (a value that is not
-        an ``http(s)://`` address, such as a spreadsheet's ``nan``, becomes '').
+        then those of :data:`EXTRA_FIELDS` the CSV / JSONL input has (a ``url`` that
+        is not an ``http(s)://`` address, such as a spreadsheet's ``nan``, becomes '').
 
     Raises
     ------
     StanceInputError
         For a missing path, an empty, binary or non-UTF-8 file, a table without
         ``text``, a malformed JSONL line or duplicate ids; the message names the file.
+        For a corpus name that the data home does not hold, it says where it looked.
     """
-    bundled = bundled_corpora()
-    if path is None:
-        path = bundled[DEFAULT_CORPUS]
-    elif str(path) in bundled:
-        path = bundled[str(path)]
+    if path is None or str(path) == DEFAULT_CORPUS:
+        path = available_corpora()[DEFAULT_CORPUS]
+    elif isinstance(path, str) and find_corpus(path) is not None:
+        path = find_corpus(path)
+    elif _looks_like_name(path) and not Path(path).exists():
+        raise StanceInputError(path, f"no such corpus, file or folder; {where_looked()}")
     path = Path(path)
     if not path.exists():
         raise StanceInputError(path, "no such file or folder")
@@ -201,9 +203,10 @@ def _table_record(row, number, path):
         "source": fields["source"],
         "date": fields["date"],
     }
-    if "url" in row:
-        url = "" if row["url"] is None else str(row["url"]).strip()
-        record["url"] = url if _URL.match(url) else ""
+    for field in EXTRA_FIELDS:
+        if field in row:
+            value = "" if row[field] is None else normalise(str(row[field])).strip()
+            record[field] = value if field != "url" or _URL.match(value) else ""
     return record
 
 

@@ -220,7 +220,69 @@ def train_test(train, test, spec, priors=None):
     return test.join(predicted.add_prefix("pred_"))
 
 
-def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=None, select=None, n_folds=None):
+def leave_one_corpus_out(gold, spec, priors=None, select=None, group="gold_set", progress=None):
+    """Predict each corpus's gold with a model trained on the gold of all the other corpora.
+
+    Parameters
+    ----------
+    gold : pandas.DataFrame
+        Gold sentences of several corpora; ``group`` names each row's corpus.
+    spec : str
+        A model spec name.
+    priors : pandas.DataFrame, optional
+        Extra training rows added to every training set (never evaluated).
+    select : callable, optional
+        Takes a held-out corpus's rows and returns those to predict (e.g. its
+        random sample); every row of the other corpora trains, targeted ones included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The predicted rows of every corpus, with the ``pred_`` columns.
+    """
+    corpora = list(dict.fromkeys(gold[group]))
+    if len(corpora) < 2:
+        raise ValueError("leave-one-corpus-out needs the gold of at least two corpora")
+    parts = []
+    for corpus in (progress(corpora) if progress else corpora):
+        held_out = gold[group] == corpus
+        test = gold[held_out]
+        test = select(test) if select else test
+        if len(test):
+            parts.append(train_test(gold[~held_out], test, spec, priors))
+    return pd.concat(parts)
+
+
+def group_scores(predictions, group="gold_set", n_boot=1000, seed=SEED):
+    """Headline scores with bootstrap CIs and the ``critical`` F1 per group (corpus) of the predictions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``group, sentences, <metric>, <metric>_low, <metric>_high`` for the
+        three macro-F1 scores and ``critical_f1`` (with ``critical_support``), then a row
+        ``mean`` averaging the groups' point values (each corpus counts once).
+    """
+    rows = []
+    for name, part in predictions.groupby(group, sort=False):
+        scores = score_with_ci(part, n_boot=n_boot, seed=seed)
+        labels = per_label_table(part, n_boot=n_boot, seed=seed).set_index(["task", "label"])
+        critical = labels.loc[("stance", "critical")]
+        row = {"group": name, "sentences": len(part)}
+        for metric in HEADLINE:
+            row.update({metric: scores[metric]["value"], f"{metric}_low": scores[metric]["low"], f"{metric}_high": scores[metric]["high"]})
+        row.update({"critical_f1": critical["f1"], "critical_f1_low": critical.get("f1_low", np.nan),
+                    "critical_f1_high": critical.get("f1_high", np.nan), "critical_support": int(critical["support"]),
+                    "critical_predicted": int(critical["predicted"])})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    means = {"group": "mean", "sentences": int(table["sentences"].sum())}
+    means.update({m: table[m].mean() for m in (*HEADLINE, "critical_f1")})
+    return pd.concat([table, pd.DataFrame([means])], ignore_index=True)
+
+
+def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=None, select=None, n_folds=None,
+                   by_corpus=False):
     """Scores of several models on the same gold and folds.
 
     Parameters
@@ -240,6 +302,8 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
     n_folds : int, optional
         Grouped folds of whole articles instead of one article per fold
         (see :func:`leave_one_article_out`).
+    by_corpus : bool
+        Leave one corpus out (:func:`leave_one_corpus_out`, corpora from ``gold_set``).
 
     Returns
     -------
@@ -250,16 +314,22 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
     """
     rows, predictions = [], {}
     for spec in (progress(list(specs)) if progress else specs):
-        if train is None:
-            predicted = leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds)
+        if by_corpus:
+            predicted = leave_one_corpus_out(gold, spec, priors=priors, select=select)
+        elif train is None:
+            predicted = select_rows(leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds), select)
         else:
-            predicted = train_test(train, gold, spec, priors)
-        predicted = select(predicted) if select else predicted
+            predicted = select_rows(train_test(train, gold, spec, priors), select)
         predictions[spec] = predicted
         for metric, score in score_with_ci(predicted, n_boot=n_boot).items():
             rows.append({"model": spec, "metric": metric, "value": score["value"],
                          "ci95_low": score["low"], "ci95_high": score["high"]})
     return pd.DataFrame(rows), predictions
+
+
+def select_rows(predictions, select=None):
+    """The rows ``select`` keeps (all when it is None)."""
+    return select(predictions) if select else predictions
 
 
 def headline_table(scores):

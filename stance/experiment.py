@@ -25,7 +25,8 @@ from .analyses import ablation, learning_curve
 from .annotations import load_annotations
 from .corpus import load_corpus
 from .errors import StanceInputError
-from .evaluation import HEADLINE, article_predictions, article_scores, compare_models, headline_table, per_label_table
+from .evaluation import (HEADLINE, article_predictions, article_scores, compare_models, group_scores, headline_table,
+                         per_label_table)
 from .io import write_table, write_text
 from .labels import TOPICS
 from .models.classifier import BASELINES, model_spec
@@ -53,7 +54,10 @@ MAIN_TABLE = "## Main table"
 # leave-one-article-out: every article (document) held out in turn; train-test: train on
 # train_annotations, test on annotations (cross-source).
 # grouped-k-fold: cv.folds folds of whole articles (for corpora of hundreds of documents).
-SCHEMES = ("leave-one-article-out", "grouped-k-fold", "train-test")
+# leave-one-corpus-out: every annotation set (corpus) held out in turn, trained on all the others.
+SCHEMES = ("leave-one-article-out", "grouped-k-fold", "train-test", "leave-one-corpus-out")
+DESIGNS = {"leave-one-article-out": "leave-one-article-out", "grouped-k-fold": "grouped k-fold by article",
+           "train-test": "cross-source train-test", "leave-one-corpus-out": "leave-one-corpus-out"}
 CENSUS = "census"
 
 
@@ -63,6 +67,8 @@ def load_gold(names):
     frames = []
     for name in names:
         gold = load_annotations(name)
+        # Text of a corpus from the data home is never written into a run folder (it is third-party).
+        gold["text_public"] = "text_sha256" not in gold.columns
         if "sample" not in gold:
             gold = gold.assign(sample=CENSUS, stratum=CENSUS)
         frames.append(gold.assign(gold_set=name))
@@ -123,6 +129,8 @@ def load_config(path):
     for key in ("annotations", "train_annotations", "corpus", "test_sample"):
         if isinstance(config[key], str):
             config[key] = [config[key]]
+    if scheme == "leave-one-corpus-out" and len(config["annotations"]) < 2:
+        raise StanceInputError(path, "cv scheme 'leave-one-corpus-out' needs at least two annotation sets")
     return config
 
 
@@ -187,8 +195,13 @@ def run_experiment(config_path, results=None, progress=None):
     if {"random", "targeted"} <= scored_samples:
         raise StanceInputError(config_path, "the scored sentences would mix the random and the targeted sample; "
                                "set test_sample (e.g. \"random\") so that metrics describe one sample")
+    by_corpus = config["cv"]["scheme"] == "leave-one-corpus-out"
     scores, predictions = compare_models(gold, models, priors=priors, n_boot=config["bootstrap"], progress=progress,
-                                         train=train, select=select, n_folds=config["cv"]["folds"])
+                                         train=train, select=select, n_folds=config["cv"]["folds"], by_corpus=by_corpus)
+    corpus_table = None
+    if by_corpus:
+        corpus_table = pd.concat([group_scores(p, n_boot=config["bootstrap"], seed=config["seed"]).assign(model=m)
+                                  for m, p in predictions.items()], ignore_index=True)
     per_label = {m: per_label_table(p, n_boot=config["bootstrap"], seed=config["seed"]) for m, p in predictions.items()}
     main_predictions = predictions[main]
     scored_articles = articles[articles["article_id"].isin(main_predictions["article_id"])] if articles is not None else None
@@ -201,8 +214,11 @@ def run_experiment(config_path, results=None, progress=None):
                "models": {m: {row.metric: {"value": row.value, "ci95_low": row.ci95_low, "ci95_high": row.ci95_high}
                               for row in scores[scores["model"] == m].itertuples()} for m in models},
                "article_level": article_scores(article_table)}
+    if corpus_table is not None:
+        metrics["corpora"] = {m: {row["group"]: {k: row[k] for k in (*HEADLINE, "critical_f1")} for row in t.to_dict(orient="records")}
+                              for m, t in corpus_table.groupby("model", sort=False)}
     curve = ablated = None
-    cross_validated = train is None
+    cross_validated = train is None and not by_corpus
     if config["learning_curve"]["enabled"] and cross_validated:
         curve = learning_curve(gold, main, priors, fractions=config["learning_curve"]["fractions"],
                                repeats=config["learning_curve"]["repeats"], seed=config["seed"], select=select,
@@ -215,6 +231,8 @@ def run_experiment(config_path, results=None, progress=None):
     write_text(json.dumps(environment(), indent=2) + "\n", folder / "environment.json")
     write_text(json.dumps(metrics, indent=2) + "\n", folder / "metrics.json")
     write_table(_long_predictions(predictions), folder / "predictions.csv")
+    if corpus_table is not None:
+        write_table(corpus_table, folder / "corpora.csv")
     write_table(pd.concat([t.assign(model=m) for m, t in per_label.items()]), folder / "per_label.csv")
     write_table(article_table, folder / "articles.csv")
     write_table(error_table(main_predictions), folder / "errors.csv")
@@ -222,16 +240,25 @@ def run_experiment(config_path, results=None, progress=None):
         write_table(curve, folder / "learning_curve.csv")
     if ablated is not None:
         write_table(ablated, folder / "ablation.csv")
-    figure_paths = _figures(folder / "figures", predictions, per_label, main, article_table, articles, curve, ablated)
-    write_text(summary(config, metrics, scores, per_label[main], curve, ablated, figure_paths), folder / "summary.md")
+    figure_paths = _figures(folder / "figures", predictions, per_label, main, article_table, articles, curve, ablated,
+                            DESIGNS[config["cv"]["scheme"]])
+    write_text(summary(config, metrics, scores, per_label[main], curve, ablated, figure_paths, corpus_table), folder / "summary.md")
     _append_index(results, folder, config, metrics)
     return folder
+
+
+def public_text(predictions):
+    """The rows with ``text`` emptied where it comes from a third-party corpus (see :func:`load_gold`):
+    the sentence id and its corpus find it again."""
+    if "text_public" not in predictions:
+        return predictions
+    return predictions.assign(text=predictions["text"].where(predictions["text_public"].astype(bool), ""))
 
 
 def _long_predictions(predictions):
     columns = ["article_id", "sentence_id", "text", "topics", "tone", "stance", "pred_topics", "pred_tone", "pred_stance",
                *(f"pred_p_{t}" for t in TOPICS), "pred_tone_score", "pred_stance_score"]
-    return pd.concat([p[columns].assign(model=m) for m, p in predictions.items()], ignore_index=True)[["model", *columns]]
+    return public_text(pd.concat([p.assign(model=m) for m, p in predictions.items()], ignore_index=True))[["model", *columns]]
 
 
 def error_table(predictions):
@@ -241,10 +268,10 @@ def error_table(predictions):
         predictions["stance"] != predictions["pred_stance"])
     columns = ["article_id", "sentence_id", "text", "topics", "pred_topics", *(f"pred_p_{t}" for t in TOPICS),
                "tone", "pred_tone", "pred_tone_score", "stance", "pred_stance", "pred_stance_score"]
-    return predictions.loc[wrong, columns].sort_values(["article_id", "sentence_id"]).reset_index(drop=True)
+    return public_text(predictions).loc[wrong, columns].sort_values(["article_id", "sentence_id"]).reset_index(drop=True)
 
 
-def _figures(folder, predictions, per_label, main, article_table, articles, curve, ablated):
+def _figures(folder, predictions, per_label, main, article_table, articles, curve, ablated, design):
     main_predictions = predictions[main]
     meta = articles.set_index("article_id") if articles is not None else pd.DataFrame(columns=["date", "source"])
     with_meta = main_predictions.assign(month=main_predictions["article_id"].map(meta["date"]).fillna("").str[:7].replace("", "unknown"),
@@ -258,19 +285,22 @@ def _figures(folder, predictions, per_label, main, article_table, articles, curv
     paths.append(figures.topic_share_heatmap(article_table, folder / "topic_share_per_article.png"))
     paths.append(figures.label_distribution(main_predictions, folder / "tone_stance_per_article.png"))
     paths.append(figures.scores_by_group(with_meta, "month", folder / "scores_by_month.png",
-                                         f"Tone and stance by month ({main}, leave-one-article-out)"))
+                                         f"Tone and stance by month ({main}, {design})"))
     paths.append(figures.scores_by_group(with_meta, "outlet", folder / "scores_by_outlet.png",
-                                         f"Tone and stance by outlet ({main}, leave-one-article-out)"))
+                                         f"Tone and stance by outlet ({main}, {design})"))
     return paths
 
 
-def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths):
+def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths, corpus_table=None):
     """The run's ``summary.md``: the main table, the main model per label, article level and analyses."""
     main = config["main_model"]
     if metrics["scheme"] == "train-test":
         design = f"Trained on `{', '.join(config['train_annotations'])}`, tested on `{', '.join(config['annotations'])}`"
     elif metrics["scheme"] == "grouped-k-fold":
         design = f"Grouped {config['cv']['folds']}-fold cross-validation (whole articles per fold) on `{', '.join(config['annotations'])}`"
+    elif metrics["scheme"] == "leave-one-corpus-out":
+        design = (f"Leave-one-corpus-out over `{', '.join(config['annotations'])}` (each corpus scored by a model trained "
+                  "on the gold of all the others)")
     else:
         design = f"Leave-one-article-out on `{', '.join(config['annotations'])}`"
     support = ", ".join(f"{n} {s}" for s, n in metrics["support"].items())
@@ -284,6 +314,11 @@ def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths):
              markdown_table(main_labels[["task", "label", "precision", "recall", "f1", "f1_low", "f1_high", "support", "predicted"]].round(3)), "",
              f"## Article level, `{main}` (aggregates of the predicted sentence labels against the gold aggregates)", "",
              markdown_table(pd.DataFrame([metrics["article_level"]]).round(3)), ""]
+    if corpus_table is not None:
+        lines += [f"## Per corpus, `{main}` (held out in turn; macro-F1 [95% CI]; `mean` weighs every corpus once)", "",
+                  markdown_table(corpus_rows(corpus_table[corpus_table["model"] == main])), ""]
+        means = corpus_table[corpus_table["group"] == "mean"].set_index("model")[[*HEADLINE, "critical_f1"]].round(3)
+        lines += ["## Mean over held-out corpora, every model", "", markdown_table(means.reset_index()), ""]
     if curve is not None:
         table = curve.groupby(["fraction", "train_sentences"])[list(HEADLINE)].mean().reset_index().round(3)
         lines += [f"## Learning curve, `{main}` (mean over repeats)", "", markdown_table(table), ""]
@@ -291,6 +326,19 @@ def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths):
         lines += [f"## Ablation, `{main}`", "", markdown_table(ablated[["variant", *HEADLINE]].round(3)), ""]
     lines += ["## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figure_paths] + [""]
     return "\n".join(lines)
+
+
+def corpus_rows(table):
+    """A per-corpus table for reading: each score with its interval in one cell."""
+    def cell(row, metric):
+        low, high = row.get(f"{metric}_low"), row.get(f"{metric}_high")
+        return f"{row[metric]:.3f}" + ("" if pd.isna(low) else f" [{low:.2f}, {high:.2f}]")
+
+    rows = [{"corpus": r["group"], "sentences": int(r["sentences"]), **{m.replace("_macro_f1", ""): cell(r, m) for m in HEADLINE},
+             "critical F1": cell(r, "critical_f1"),
+             "critical support / predicted": "" if pd.isna(r.get("critical_support")) else f"{int(r['critical_support'])} / {int(r['critical_predicted'])}"}
+            for r in table.to_dict(orient="records")]
+    return pd.DataFrame(rows)
 
 
 def _append_index(results, folder, config, metrics):

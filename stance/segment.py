@@ -31,7 +31,9 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # also "the following readout:Secretary", a lead-in colon glued to the sentence it introduces.
 _PUNCT_GLUE = re.compile(r"(?<=[a-z0-9)][.!?])[\"”’]?(?=[A-Z][a-z])|(?<=[a-z]:)(?=[A-Z][a-z])")
 # "decadeMr Sunak": a lower-case word run straight into a capitalised one, then more words.
-_CAMEL_GLUE = re.compile(r"\b[A-Za-z][a-z]{3,}(?=([A-Z][a-z]*)\b\s+\S)")
+# Not inside a handle, hashtag or address ("@ZelenskyyUa", "#StandWithUkraine", "t.co/IxyRb"): those are
+# one token in posts, not two sentences.
+_CAMEL_GLUE = re.compile(r"(?<![@#/=_.\w-])[A-Za-z][a-z]{3,}(?=([A-Z][a-z]*)\b\s+\S)")
 # Genuine camel-case words that the glue rule must leave alone.
 CAMEL_CASE_WORDS = frozenset(
     w.lower() for w in (
@@ -40,7 +42,8 @@ CAMEL_CASE_WORDS = frozenset(
         "FitzGerald", "MasterCard", "CrowdStrike", "NetBlocks", "NewsGuard", "PayPal",
         "iPhone", "easyJet", "HarperCollins", "MoneyGram", "ArcelorMittal", "PricewaterhouseCoopers",
         "KleptoCapture", "InfoRos", "NewsFront", "SouthFront", "PhosAgro", "AlfaBank", "SpareBank",
-        "CyberLux",
+        "CyberLux", "AstraZeneca", "SolarWinds", "PepsiCo", "YouTube", "TikTok", "GlobalFoundries",
+        "McDonald", "McConnell", "McCarthy", "McCaul", "McCain", "McKinsey", "DeSantis", "DeLauro",
     )
 )
 # A camel-case word that occurs this often in one text is a name there, not glue.
@@ -172,6 +175,9 @@ def split_sentences(articles):
     if missing:
         raise ValueError(f"split_sentences needs the article table of stance.load_corpus; missing columns: {', '.join(missing)}")
     rows = []
+    # The off-page test compares a scraped page with its title: only a corpus of web pages (with
+    # addresses) has page titles; a corpus without them may carry made-up ones.
+    web_pages = "url" in articles.columns
     for article in articles.itertuples(index=False):
         text = article.text
         spans = sentence_spans(text)
@@ -180,7 +186,7 @@ def split_sentences(articles):
             {**span, "text": text[span["start"]:span["end"]], "role": role}
             for span, role in zip(spans, roles)
         ]
-        reasons = flag_boilerplate(sentences, title=article.title)
+        reasons = flag_boilerplate(sentences, title=article.title if web_pages else "")
         for position, (sentence, reason) in enumerate(zip(sentences, reasons)):
             rows.append({
                 "article_id": article.article_id,

@@ -91,7 +91,7 @@ def test_agreement_kappa_on_a_known_case():
 
 @pytest.mark.parametrize("folder, corpus, name, gold, suffix", [
     ("seed", "seeds", "seed corpus", "seed_gold.csv", ""),
-    ("us-government-2022", "us-government-2022", "U.S. government corpus", "us_gold.csv", "_us"),
+    ("us-government-2022", "us-government-2022", "U.S. government corpus", "gold/us-government-2022.csv", "_us"),
 ])
 def test_build_reproduces_the_committed_gold_and_reports(tmp_path, folder, corpus, name, gold, suffix):
     args = ["annotations", "build", str(REPO / "annotations" / folder), "--corpus", corpus, "--name", name,
@@ -161,3 +161,61 @@ def test_an_annotation_on_a_boilerplate_sentence_is_rejected(tmp_path, seed_sent
                                  "start": str(flagged.start), "end": str(flagged.end), "text": flagged.text}
     with pytest.raises(stance.StanceInputError, match="flagged as boilerplate"):
         stance.load_annotations(_write_gold(tmp_path, add), corpus="seeds")
+
+
+US_GOLD_FILE = Path(stance.__file__).parent / "data" / "gold" / "us-government-2022.csv"
+
+
+def _write_us_gold(tmp_path, edit):
+    frame = pd.read_csv(US_GOLD_FILE, dtype=str, keep_default_na=False)
+    edit(frame)
+    path = tmp_path / "us.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_third_party_gold_stores_a_hash_and_joins_the_text_from_the_corpus():
+    stored = pd.read_csv(US_GOLD_FILE, dtype=str, keep_default_na=False)
+    assert "text" not in stored.columns and stored["text_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+    gold = stance.load_annotations("us-government-2022")
+    articles = stance.load_corpus("us-government-2022").set_index("article_id")
+    row = gold.iloc[0]
+    assert articles.loc[row["article_id"], "text"][row["start"]:row["end"]] == row["text"]
+
+
+def test_a_changed_sentence_is_rejected_naming_it(tmp_path):
+    def change(frame):
+        frame.loc[3, "text_sha256"] = "0" * 64
+    path = _write_us_gold(tmp_path, change)
+    sid = pd.read_csv(path, dtype=str).loc[3, "sentence_id"]
+    with pytest.raises(stance.StanceInputError, match=f"sentence {sid} .*text differs from the corpus"):
+        stance.load_annotations(path, corpus="us-government-2022")
+
+
+def test_a_moved_span_is_rejected_naming_it(tmp_path):
+    def shift(frame):
+        frame.loc[5, "start"] = str(int(frame.loc[5, "start"]) + 1)
+    path = _write_us_gold(tmp_path, shift)
+    sid = pd.read_csv(path, dtype=str).loc[5, "sentence_id"]
+    with pytest.raises(stance.StanceInputError, match=f"sentence {sid} .*no sentence has that span"):
+        stance.load_annotations(path, corpus="us-government-2022")
+
+
+def test_hashed_gold_without_its_corpus_is_refused():
+    with pytest.raises(stance.StanceInputError, match="load it with its corpus"):
+        stance.load_annotations(US_GOLD_FILE)
+
+
+def test_no_committed_file_holds_a_sentence_of_a_data_home_corpus():
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    gold = stance.load_annotations("us-government-2022")
+    long_sentences = [t for t in gold["text"] if len(t) >= 80][:200]
+    for name in files:
+        path = REPO / name
+        if path.suffix not in {".csv", ".md", ".py", ".toml", ".json", ".ipynb", ".txt", ".jsonl"} or "seeds" in path.parts:
+            continue
+        content = path.read_text(encoding="utf-8", errors="ignore")
+        leaked = [t for t in long_sentences if t in content]
+        assert not leaked, f"{name} holds a sentence of us-government-2022: {leaked[0][:60]!r}"

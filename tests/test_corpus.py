@@ -10,6 +10,7 @@ from stance.corpus import ARTICLE_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 US_CORPUS = "us-government-2022"
+SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 
 
 def test_seed_corpus_has_five_articles_with_manifest_metadata(seed_articles):
@@ -43,14 +44,14 @@ def test_built_wheel_ships_the_seed_corpus(built_wheel):
     names = set(archive.namelist())
     for original in (REPO / "seeds").iterdir():
         assert f"stance/data/seeds/{original.name}" in names
-    for original in (REPO / "corpora" / US_CORPUS).iterdir():
-        assert archive.read(f"stance/data/corpora/{US_CORPUS}/{original.name}") == original.read_bytes()
+    # third-party corpora are read from the data home, never shipped
+    assert not [n for n in names if n.endswith("documents.jsonl") or "/corpora/" in n]
 
 
-def test_bundled_corpora_list_the_seeds_first_then_the_us_corpus():
-    corpora = stance.corpus.bundled_corpora()
+def test_available_corpora_list_the_seeds_first_then_the_data_home():
+    corpora = stance.corpus.available_corpora()
     assert list(corpora)[:1] == ["seeds"] and US_CORPUS in corpora
-    assert corpora[US_CORPUS].read_bytes() == (REPO / "corpora" / US_CORPUS / "documents.jsonl").read_bytes()
+    assert corpora[US_CORPUS] == SHARED_CORPORA / US_CORPUS / "documents.jsonl"
 
 
 def test_us_corpus_loads_by_name_with_its_urls():

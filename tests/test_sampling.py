@@ -3,7 +3,8 @@ import pytest
 
 import stance
 from stance.cli import main
-from stance.sampling import BATCH_COLUMNS, STRATA, draw_batch, eligible_sentences, stratum_signals
+from stance.sampling import (BATCH_COLUMNS, PLAN_STRATA, STRATA, draw_batch, draw_corpus_batch, eligible_sentences,
+                             stored_batch, stratum_signals)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +58,8 @@ def test_sample_command_writes_the_batch(tmp_path, capsys):
     out = tmp_path / "batch.csv"
     assert main(["sample", "us-government-2022", "--random", "20", "--targeted", "12", "--seed", "3", "--out", str(out)]) == 0
     table = pd.read_csv(out)
-    assert list(table.columns) == BATCH_COLUMNS and len(table) == 32
+    # a corpus of the data home: spans and a hash are stored, never the sentence
+    assert "text" not in table.columns and {"start", "end", "text_sha256"} <= set(table.columns) and len(table) == 32
     assert set(table["sample"]) == {"random", "targeted"}
     assert "wrote 32 sentences (seed 3)" in capsys.readouterr().out
 
@@ -73,4 +75,54 @@ def test_stored_batch_is_reproducible(batch):
 
     stored = pd.read_csv(Path(__file__).resolve().parents[1] / "annotations" / "us-government-2022" / "batch.csv",
                          dtype={"seed": int}, keep_default_na=False)
-    pd.testing.assert_frame_equal(stored, batch, check_dtype=False)
+    fresh = stored_batch(batch, stance.split_sentences(stance.load_corpus("us-government-2022")))
+    pd.testing.assert_frame_equal(stored, fresh.reset_index(drop=True), check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def kremlin():
+    articles = stance.load_corpus("kremlin-2021-2022")
+    articles = articles[articles["date"] >= "2022-02-20"].head(60)
+    return articles, stance.split_sentences(articles)
+
+
+def test_plan_batch_is_reproducible_disjoint_and_uses_its_voices(kremlin):
+    articles, sentences = kremlin
+    weights = {"critical_voice": 3, "strong_tone": 0.5}
+    first = draw_corpus_batch(articles, sentences, 40, 80, seed=11, voices="all", weights=weights)
+    again = draw_corpus_batch(articles, sentences, 40, 80, seed=11, voices="all", weights=weights)
+    pd.testing.assert_frame_equal(first, again)
+    assert first["sentence_id"].is_unique and len(first) == 120
+    assert set(first["stratum"]) <= set(PLAN_STRATA) | {"random", "fill"}
+    # the critical-voice stratum takes the largest share when its weight is the largest
+    counts = first.loc[first["sample"] == "targeted", "stratum"].value_counts()
+    assert counts.idxmax() == "critical_voice"
+    none = draw_corpus_batch(articles, sentences, 40, 80, seed=11, voices="", weights=weights)
+    assert "critical_voice" not in set(none["stratum"])
+    other = draw_corpus_batch(articles, sentences, 40, 80, seed=12, voices="all", weights=weights)
+    assert set(other["sentence_id"]) != set(first["sentence_id"])
+
+
+def test_plan_rejects_an_unknown_stratum_and_a_bad_query(kremlin):
+    articles, sentences = kremlin
+    with pytest.raises(ValueError, match="unknown stratum"):
+        draw_corpus_batch(articles, sentences, 5, 5, seed=1, weights={"critical": 1})
+    with pytest.raises(ValueError, match="voices query"):
+        draw_corpus_batch(articles, sentences, 5, 5, seed=1, voices="no_such_column == 1")
+
+
+def test_stored_plan_batch_has_no_text_and_matches_the_corpora():
+    from pathlib import Path
+
+    from stance.sampling import text_hash
+
+    stored = pd.read_csv(Path(__file__).resolve().parents[1] / "annotations" / "critical-voices" / "batch.csv",
+                         dtype=str, keep_default_na=False)
+    assert "text" not in stored.columns and len(stored) >= 2500
+    random = stored[stored["sample"] == "random"].groupby("corpus").size()
+    assert (random >= 150).all() and len(random) == 5
+    part = stored[stored["corpus"] == "kremlin-2021-2022"].head(30)
+    articles = stance.load_corpus("kremlin-2021-2022").set_index("article_id")
+    for row in part.itertuples():
+        text = articles.loc[row.article_id, "text"][int(row.start):int(row.end)]
+        assert text_hash(text) == row.text_sha256
