@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean annotations default-model benchmark us-batch readme-results
+.PHONY: run test install clean annotations default-model benchmark us-batch critical-voices-batch readme-results
 
 # The main job: split the seed corpus, label every sentence and article with the shipped model,
 # and run the default experiment suite (a new run folder in experiments/results/).
@@ -38,6 +38,9 @@ annotations: $(STAMP)
 	$(BIN)/stance annotations build annotations/us-government-2022 --corpus us-government-2022 \
 		--name "U.S. government corpus" --gold stance/data/gold/us-government-2022.csv \
 		--report docs/annotation_agreement_us.md --stats docs/label_statistics_us.md
+	$(BIN)/stance annotations build annotations/critical-voices --name "critical voices and new genres" \
+		--gold 'stance/data/gold/{corpus}.csv' \
+		--report docs/annotation_agreement_critical_voices.md --stats docs/label_statistics_critical_voices.md
 
 # Ship the best trained model of an experiment run (RUN=experiments/results/<run>), trained on
 # that run's gold (stance/data/default_model.skops, docs/model_selection.md).
@@ -48,10 +51,14 @@ default-model: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python experiments/benchmark.py
 
-# The annotation batch of the U.S. government corpus: 260 random + 260 targeted sentences, seed 2026.
+# The annotation batches: U.S. government corpus (260 random + 260 targeted sentences, seed 2026) and the
+# critical-voices batch over five corpora of the data home (plan.toml: 2,600 sentences, seed 2027).
 us-batch: $(STAMP)
 	$(BIN)/stance sample us-government-2022 --random 260 --targeted 260 --seed 2026 \
 		--out annotations/us-government-2022/batch.csv
+
+critical-voices-batch: $(STAMP)
+	$(BIN)/stance sample --plan annotations/critical-voices/plan.toml --out annotations/critical-voices/batch.csv
 
 # Put the main table and two figures of a run (RUN=experiments/results/<run>) into the README.
 readme-results: $(STAMP)

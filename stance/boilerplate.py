@@ -56,7 +56,7 @@ Debris of other genres:
 
 ``markup``
     HTML left in a scraped page on its own: "<!-- -->", "<br>".
-``social_tags``
+``no_words``
     A post's sentence with no words of its own, only addresses, @handles,
     #hashtags, emoji, numbers and punctuation ("https://t.co/IxyR6b8IKm", "🧵",
     "#StandWithUkraine 🇺🇦", a list number "2." split off its item). A sentence
@@ -128,7 +128,7 @@ def sentence_reason(sentence):
         if pattern.search(sentence):
             return reason
     if _is_tags_only(sentence):
-        return "social_tags"
+        return "no_words"
     return "navigation" if _is_menu_run(sentence) else ""
 
 

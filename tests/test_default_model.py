@@ -99,3 +99,22 @@ def test_installed_package_loads_the_default_offline_from_an_unrelated_folder(bu
     result = subprocess.run([sys.executable, "-c", code, str(site)], cwd=work, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "military_aid" in result.stdout
+
+
+# Unseen sentences of the genres the critical-voices gold brought (written here, in none of the corpora).
+@pytest.mark.parametrize("sentence, stance_label, topic", [
+    ("Western weapons only prolong the war and the suffering, and the shipments must stop.", "critical", "military_aid"),
+    ("I will not vote for another blank cheque for Ukraine while our own border is wide open.", "critical", None),
+    ("Ukraine's future is in NATO.", "supportive", "nato_membership"),
+])
+def test_unseen_stance_sentences(default, sentence, stance_label, topic):
+    labelled = default.label_sentences([sentence]).iloc[0]
+    assert labelled["stance"] == stance_label, (sentence, labelled["stance"], labelled["stance_score"])
+    if topic:
+        assert topic in labelled["topics"], (sentence, labelled["topics"])
+
+
+def test_donors_pledging_to_rebuild_the_grid_is_reconstruction(default):
+    labelled = default.label_sentences(["At the donors' conference, governments pledged billions to rebuild "
+                                        "Ukraine's power grid."]).iloc[0]
+    assert "reconstruction" in labelled["topics"], labelled["topics"]

@@ -27,11 +27,11 @@ class ModelSpec:
         self.build = build
 
 
-def _linear(families):
+def _linear(families, decision="argmax"):
     return ModelSpec(families, lambda: {
         "topics": MultiLabelThresholds(CalibratedLinear()),
-        "tone": CalibratedLinear(),
-        "stance": CalibratedLinear(),
+        "tone": CalibratedLinear(decision=decision),
+        "stance": CalibratedLinear(decision=decision),
     })
 
 
@@ -45,6 +45,9 @@ MODEL_SPECS = {
     "embeddings": _linear(("embeddings",)),
     "combined": _linear(("word", "lexicon", "cues", "vader", "embeddings")),
     "combined_lexical": _linear(("word", "char", "lexicon", "cues", "vader")),
+    # The same models deciding tone and stance by probability over class share (rare classes win more often).
+    "combined_balanced": _linear(("word", "lexicon", "cues", "vader", "embeddings"), decision="balanced"),
+    "combined_descriptions": _linear(("word", "lexicon", "cues", "vader", "embeddings", "descriptions")),
 }
 
 

@@ -32,19 +32,29 @@ class CalibratedLinear(ClassifierMixin, BaseEstimator):
     calibration_folds : int
         Folds for sigmoid calibration; fewer are used when a class is rarer, and
         none (plain logistic probabilities) when a class has a single example.
+    decision : {"argmax", "balanced"}
+        How ``predict`` picks a class from the calibrated probabilities: the most
+        probable one, or the one whose probability most exceeds its share of the
+        training labels (``argmax p(c) / prior(c)``), which lets a rare class (critical
+        stance) win where calibration to a skewed training set would bury it.
+        ``predict_proba`` is the same either way.
 
     Input: a feature matrix (n_samples, n_features), dense or sparse, and labels.
     ``predict_proba`` returns (n_samples, n_classes) with columns in ``classes_`` order.
     """
 
-    def __init__(self, C=4.0, calibration_folds=3):
+    def __init__(self, C=4.0, calibration_folds=3, decision="argmax"):
         self.C = C
         self.calibration_folds = calibration_folds
+        self.decision = decision
 
     def fit(self, X, y):
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
+        if self.decision not in ("argmax", "balanced"):
+            raise ValueError(f"decision must be 'argmax' or 'balanced', got {self.decision!r}")
         self.classes_, counts = np.unique(y, return_counts=True)
+        self.class_prior_ = counts / counts.sum()
         if len(self.classes_) < 2:
             raise ValueError(f"needs samples of at least 2 classes in the data, but the data contains only one class: {self.classes_[0]!r}")
         linear = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=SEED)
@@ -62,6 +72,8 @@ class CalibratedLinear(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         proba = self.predict_proba(X)
+        if self.decision == "balanced":
+            proba = proba / self.class_prior_
         return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):
