@@ -130,7 +130,9 @@ PLAN_BATCH_COLUMNS = ["corpus", "sentence_id", "article_id", "start", "end", "te
 STRONG_COMPOUND = 0.6
 # Plan strata, in the order they are filled; each is a function of (pool, context mask, voices mask).
 PLAN_STRATA = ("critical_voice", "critical_cues", "nato_terms", "reconstruction_terms",
-               "military_aid_terms", "strong_tone")
+               "military_aid_terms", "strong_tone", "nato_context")
+# A stratum's weight when a plan does not give one; strata added later weigh 0 so that older plans draw as before.
+DEFAULT_WEIGHTS = {**{s: 1 for s in PLAN_STRATA}, "nato_context": 0}
 
 
 def text_hash(text):
@@ -158,7 +160,9 @@ def plan_signals(pool, voices):
     opposition or narrative cues; the topic strata use the topic lexicons
     (``military_aid_terms`` also needs the Ukraine context, its terms being
     common words); ``strong_tone`` = a VADER compound of magnitude
-    :data:`STRONG_COMPOUND` or more.
+    :data:`STRONG_COMPOUND` or more; ``nato_context`` = NATO-membership terms in a
+    sentence that names NATO or the Alliance (sharper than ``nato_terms``, whose
+    "membership" or "guarantees" also match the EU and other subjects).
     """
     from .features.lexicon import load_lexicon, term_pattern
 
@@ -173,6 +177,7 @@ def plan_signals(pool, voices):
     cues = matches(lexicon["cues"]["opposition"]["terms"] + lexicon["cues"]["narrative"]["terms"])
     compound = VaderScores().fit().transform(texts)[:, VADER_FIELDS.index("compound")] if texts else np.array([])
     topics = {t: matches(lexicon["topics"][t]["terms"]) for t in ("nato_membership", "reconstruction", "military_aid")}
+    nato = matches(lexicon["sampling"]["nato_context"]["terms"])
     return pd.DataFrame({
         "critical_voice": np.asarray(voices, dtype=bool) & context,
         "critical_cues": cues,
@@ -180,6 +185,7 @@ def plan_signals(pool, voices):
         "reconstruction_terms": topics["reconstruction"],
         "military_aid_terms": topics["military_aid"] & context,
         "strong_tone": np.abs(compound) >= STRONG_COMPOUND,
+        "nato_context": topics["nato_membership"] & nato,
     })
 
 
@@ -195,7 +201,7 @@ def _weighted_quotas(total, weights):
     return quotas
 
 
-def draw_corpus_batch(articles, sentences, n_random, n_targeted, seed, voices="", weights=None):
+def draw_corpus_batch(articles, sentences, n_random, n_targeted, seed, voices="", weights=None, exclude=()):
     """Draw a random and a disjoint targeted sample from one corpus, with the plan's strata.
 
     Parameters
@@ -216,6 +222,8 @@ def draw_corpus_batch(articles, sentences, n_random, n_targeted, seed, voices=""
         Strata are filled in :data:`PLAN_STRATA` order, a sentence counting for
         the first stratum that draws it; what a stratum cannot fill passes to
         the next ones, and what none can fill is drawn at random (``fill``).
+    exclude : collection of str
+        Sentence ids never to draw (those of an earlier batch).
 
     Returns
     -------
@@ -224,7 +232,8 @@ def draw_corpus_batch(articles, sentences, n_random, n_targeted, seed, voices=""
     """
     if n_random < 0 or n_targeted < 0:
         raise ValueError("sample sizes must not be negative")
-    pool = eligible_sentences(sentences).reset_index(drop=True)
+    pool = eligible_sentences(sentences)
+    pool = pool[~pool["sentence_id"].isin(set(exclude))].reset_index(drop=True)
     if n_random + n_targeted > len(pool):
         raise ValueError(f"asked for {n_random + n_targeted} sentences, only {len(pool)} are eligible")
     if voices == "all":
@@ -253,7 +262,7 @@ def draw_corpus_batch(articles, sentences, n_random, n_targeted, seed, voices=""
         raise ValueError(f"unknown stratum {unknown[0]!r}; strata are {', '.join(PLAN_STRATA)}")
     left = n_targeted
     for i, name in enumerate(PLAN_STRATA):
-        remaining = [weights.get(s, 1) for s in PLAN_STRATA[i:]]
+        remaining = [weights.get(s, DEFAULT_WEIGHTS[s]) for s in PLAN_STRATA[i:]]
         quota = int(_weighted_quotas(left, remaining)[0]) if sum(remaining) else 0
         candidates = np.flatnonzero(signals[name].to_numpy() & ~taken)
         chosen = np.sort(rng.choice(candidates, size=min(quota, len(candidates)), replace=False))
@@ -280,6 +289,13 @@ def read_plan(path):
         raise StanceInputError(path, f"not a readable plan ({err})") from None
     if not isinstance(plan.get("seed"), int) or not plan.get("corpora"):
         raise StanceInputError(path, "a plan needs an integer 'seed' and at least one [corpora.<name>] table")
+    # Earlier batches (paths relative to the plan) whose sentences this plan must not draw again.
+    plan["exclude_ids"] = set()
+    for name in plan.get("exclude", []):
+        batch_path = Path(path).parent / name
+        if not batch_path.is_file():
+            raise StanceInputError(path, f"excluded batch {name} does not exist")
+        plan["exclude_ids"] |= set(pd.read_csv(batch_path, usecols=["sentence_id"], dtype=str)["sentence_id"])
     allowed = {"random", "targeted", "voices", "weights"}
     for name, entry in plan["corpora"].items():
         extra = sorted(set(entry) - allowed)
@@ -309,7 +325,8 @@ def draw_plan(plan, progress=None):
         sentences = split_sentences(articles)
         seed = plan["seed"] + index
         batch = draw_corpus_batch(articles, sentences, entry["random"], entry["targeted"], seed,
-                                  voices=entry.get("voices", ""), weights=entry.get("weights"))
+                                  voices=entry.get("voices", ""), weights=entry.get("weights"),
+                                  exclude=plan.get("exclude_ids", ()))
         batch.insert(0, "corpus", name)
         batch["text_sha256"] = batch["text"].map(text_hash)
         parts.append(batch)
