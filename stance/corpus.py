@@ -345,7 +345,8 @@ def article_frame(records, path, extra=None, allow_empty=False):
     """
     extra = extra_fields(records) if extra is None else list(extra)
     frame = pd.DataFrame.from_records(records, columns=ARTICLE_COLUMNS + extra)
-    frame[extra] = frame[extra].fillna("")
+    for column in extra:  # a column no record has is all '' (not a column of missing numbers)
+        frame[column] = frame[column].fillna("") if frame[column].notna().any() else ""
     duplicated = frame["article_id"][frame["article_id"].duplicated()]
     if len(duplicated):
         raise StanceInputError(path, f"duplicate article id {duplicated.iloc[0]!r}")
