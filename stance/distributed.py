@@ -52,6 +52,9 @@ class DaskLabelRun:
     workers: int
     seconds: float
     peak_memory_mib: dict = field(default_factory=dict)
+    # Seconds of each stage: "start" (cluster and model on the workers), "check" (line counts and
+    # record checks), "label" (labelling and part files), "finish" (the output put in place).
+    stages: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,8 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
     Returns
     -------
     DaskLabelRun
-        The output path, rows and articles written, partitions, workers, seconds and the
-        peak resident memory of each worker process in MiB.
+        The output path, rows and articles written, partitions, workers, seconds (also per
+        stage) and the peak resident memory of each worker process in MiB.
 
     Raises
     ------
@@ -141,10 +144,15 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
     if model_path.is_dir():
         model_path = model_path / MODEL_FILE
     load_classifier(model_path)  # a bad model fails here, in one line, before any work
+    if not _is_dask_frame(data):
+        from .corpus import corpus_path
+
+        corpus_path(data)  # a missing corpus fails before a cluster starts
     model_bytes = model_path.read_bytes()
     ref = ModelRef(str(model_path), f"stance-model-{hashlib.sha256(model_bytes).hexdigest()[:16]}")
 
     started = time.perf_counter()
+    stages = {}
     cluster = None
     own_client = client is None
     if client is None:
@@ -164,20 +172,25 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
         workers = len(client.scheduler_info(n_workers=-1)["workers"])
         threads = sum(w["nthreads"] for w in client.scheduler_info(n_workers=-1)["workers"].values()) or 1
         settings = dict(ref=ref, level=level, fmt=fmt, partition_on=partition_on, chunk=chunk)
+        stages["start"] = time.perf_counter() - started
         if _is_dask_frame(data):
             tasks, articles = _frame_tasks(client, data, partitions, partition_on, settings)
         else:
             tasks, articles = _piece_tasks(client, data, partitions, max(2 * threads, 1), partition_on, settings)
-        rows = _run_and_write(client, tasks, out, fmt)
+        stages["check"] = time.perf_counter() - started - stages["start"]
+        rows = _run_and_write(client, tasks, out, fmt, stages)
         peak = worker_peak_memory(client)
-        if not own_client:
-            client.unregister_worker_plugin(ref.plugin)
     finally:
         if own_client:
             client.close()
+        else:
+            try:  # leave the caller's cluster as it was
+                client.unregister_worker_plugin(ref.plugin)
+            except Exception:  # noqa: BLE001  (never registered, or the cluster is gone)
+                pass
         if cluster is not None:
             cluster.close()
-    return DaskLabelRun(out, rows, articles, len(tasks), workers, time.perf_counter() - started, peak)
+    return DaskLabelRun(out, rows, articles, len(tasks), workers, time.perf_counter() - started, peak, stages)
 
 
 def _is_dask_frame(data):
@@ -255,10 +268,11 @@ def _check_partition_on(partition_on, columns, source):
         raise StanceInputError(source, f"cannot partition on {unknown[0]!r}; choose from {', '.join(allowed)}")
 
 
-def _run_and_write(client, tasks, out, fmt):
+def _run_and_write(client, tasks, out, fmt, stages):
     """Run the labelling tasks into a temporary folder beside ``out``, then put the output in place."""
     import dask
 
+    started = time.perf_counter()
     staging = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.tmp"
     out.parent.mkdir(parents=True, exist_ok=True)
     staging.mkdir()
@@ -269,12 +283,14 @@ def _run_and_write(client, tasks, out, fmt):
                  for i, (func, args, settings) in enumerate(tasks)]
         futures = client.compute(calls)
         results = client.gather(futures)
+        stages["label"] = time.perf_counter() - started
         rows = sum(r["rows"] for r in results)
         if fmt == "parquet":
             _replace(staging, out)
         else:
             columns = next((r["columns"] for r in results if r["columns"]), [])
             _join_parts(staging, out, fmt, columns, len(tasks))
+        stages["finish"] = time.perf_counter() - started - stages["label"]
         return rows
     finally:
         for future in futures:
@@ -427,13 +443,18 @@ def _write_part(table, index, fmt, partition_on, out_dir):
         import pyarrow.dataset as ds
 
         stage = out_dir / f".stage-{index:05d}-{token}"
+        stage.mkdir()  # fails when the run was given up and its folder removed: nothing is recreated
         ds.write_dataset(to_arrow(table), stage, format="parquet", partitioning=partition_on,
-                         partitioning_flavor="hive", basename_template=f"part-{index:05d}-{{i}}.parquet")
-        for file in sorted(stage.rglob("*.parquet")):
-            target = out_dir / file.relative_to(stage)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(file, target)
-        shutil.rmtree(stage, ignore_errors=True)
+                         partitioning_flavor="hive", basename_template=f"part-{index:05d}-{{i}}.parquet",
+                         existing_data_behavior="overwrite_or_ignore")
+        try:
+            for file in sorted(stage.rglob("*.parquet")):
+                target = out_dir / file.relative_to(stage)
+                for folder in reversed(target.relative_to(out_dir).parents[:-1]):
+                    (out_dir / folder).mkdir(exist_ok=True)
+                os.replace(file, target)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
         return
     target = out_dir / _part_name(index, fmt)
     tmp = out_dir / f".{target.name}.{token}.tmp"
