@@ -49,7 +49,7 @@ def main(argv=None):
     classifier = _pretrained(args.trained, chosen, gold, config["priors"]) if args.trained else None
     if classifier is None:
         classifier = train_classifier(gold, chosen, priors=config["priors"], evaluate=False)
-    classifier.metadata.update({"gold_sets": sorted(set(gold["gold_set"])), "cv": f"{metrics['scheme']} (run {args.run.name})",
+    classifier.metadata.update({"gold_sets": list(dict.fromkeys(gold["gold_set"])), "cv": f"{metrics['scheme']} (run {args.run.name})",
                                 "cv_metrics": {k: {"value": v["value"], "low": v["ci95_low"], "high": v["ci95_high"]}
                                                for k, v in metrics["models"][chosen].items()}})
     print(f"default: {chosen}")
