@@ -16,6 +16,8 @@ from .estimators import CalibratedLinear, MultiLabelThresholds
 
 TASKS = ("topics", "tone", "stance")
 LABEL_COLUMNS = [*(f"p_{t}" for t in TOPICS), "topics", "tone", "tone_score", "stance", "stance_score"]
+# Every probability the models give: topic presence, and the tone and stance distributions.
+PROBA_COLUMNS = [*(f"p_{t}" for t in TOPICS), *(f"p_tone_{c}" for c in TONES), *(f"p_stance_{c}" for c in STANCES)]
 
 
 class ModelSpec:
@@ -134,25 +136,47 @@ class StanceClassifier:
         if self.models is None:
             raise RuntimeError("this StanceClassifier is not trained; call fit() or stance.load_classifier()")
 
-    def predict(self, texts):
-        """Label a list of strings; return a DataFrame with :data:`LABEL_COLUMNS`."""
+    def predict_proba(self, texts):
+        """Probabilities of every label for a list of strings.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`PROBA_COLUMNS`: ``p_<topic>`` (probability that the topic is present),
+            ``p_tone_<class>`` and ``p_stance_<class>`` (each row sums to one per task).
+        """
         self._check_fitted()
         texts = [str(t) for t in texts]
         if not texts:
-            return pd.DataFrame(columns=LABEL_COLUMNS)
+            return pd.DataFrame(columns=PROBA_COLUMNS, dtype=float)
         inputs = self._inputs(texts)
-        topic_proba = self.models["topics"].predict_proba(inputs)
+        columns = {f"p_{t}": p for t, p in zip(TOPICS, self.models["topics"].predict_proba(inputs).T)}
+        for task, labels in (("tone", TONES), ("stance", STANCES)):
+            columns.update({f"p_{task}_{c}": p for c, p in zip(labels, _class_proba(self.models[task], inputs, labels).T)})
+        return pd.DataFrame(columns)[PROBA_COLUMNS]
+
+    def decide(self, proba):
+        """Labels from :meth:`predict_proba`'s table: each topic by its threshold, tone and stance by the most
+        probable class; returns a DataFrame with :data:`LABEL_COLUMNS`."""
+        self._check_fitted()
+        if not len(proba):
+            return pd.DataFrame(columns=LABEL_COLUMNS)
+        topic_proba = proba[[f"p_{t}" for t in TOPICS]].to_numpy(float)
         # Every topic model decides by a threshold on its probabilities (per topic when it has chosen one).
         topic_flags = topic_proba >= getattr(self.models["topics"], "thresholds_", 0.5)
-        tone = _class_proba(self.models["tone"], inputs, TONES)
-        stance = _class_proba(self.models["stance"], inputs, STANCES)
-        frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)})
+        tone = proba[[f"p_tone_{c}" for c in TONES]].to_numpy(float)
+        stance = proba[[f"p_stance_{c}" for c in STANCES]].to_numpy(float)
+        frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)}, index=proba.index)
         frame["topics"] = [[t for t, flag in zip(TOPICS, row) if flag] for row in topic_flags]
         frame["tone"] = np.array(TONES)[tone.argmax(axis=1)]
         frame["tone_score"] = tone[:, TONES.index("positive")] - tone[:, TONES.index("negative")]
         frame["stance"] = np.array(STANCES)[stance.argmax(axis=1)]
         frame["stance_score"] = stance[:, STANCES.index("supportive")] - stance[:, STANCES.index("critical")]
         return frame
+
+    def predict(self, texts):
+        """Label a list of strings; return a DataFrame with :data:`LABEL_COLUMNS`."""
+        return self.decide(self.predict_proba(texts))
 
     def label_sentences(self, sentences):
         """Label sentences.
