@@ -15,8 +15,10 @@ _EXPORTS = {
     "split_sentences": ".segment",
     "load_annotations": ".annotations",
     "load_classifier": ".models.persistence",
+    "measure": ".prevalence",
 }
-__all__ = ["StanceInputError", "load_annotations", "load_classifier", "load_corpus", "split_sentences", "__version__"]
+__all__ = ["StanceInputError", "load_annotations", "load_classifier", "load_corpus", "measure", "split_sentences",
+           "__version__"]
 
 
 def __getattr__(name):
