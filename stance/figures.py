@@ -198,3 +198,84 @@ def sources_over_time(table, path, gold=None, title="Topics, tone and stance by 
     fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, title="source")
     fig.suptitle(title, y=1.04)
     return _save(fig, path)
+
+
+def quantification_validation(samples, path, validation, confidence=0.95):
+    """Estimates against the true share, and interval coverage, per method and shifted class.
+
+    ``samples`` is :func:`stance.simulation.simulate`'s table; one column per shifted class,
+    top: the mean estimate (lines) and the mean raw share (classify and count, grey) against the
+    target prevalence; bottom: the share of intervals that cover the true share.
+    """
+    rows = samples[(samples["validation"] == validation) & samples["shifted"]]
+    panels = list(dict.fromkeys(zip(rows["task"], rows["class"])))
+    fig, axes = plt.subplots(2, len(panels), figsize=(3.6 * len(panels) + 1.5, 7.5), squeeze=False, sharey="row",
+                             gridspec_kw={"hspace": 0.45})
+    colors = plt.get_cmap("tab10")
+    methods = list(dict.fromkeys(rows["method"]))
+    for j, (task, label) in enumerate(panels):
+        part = rows[(rows["task"] == task) & (rows["class"] == label)]
+        top, bottom = axes[0, j], axes[1, j]
+        for k, method in enumerate(methods):
+            stats = part[part["method"] == method].groupby("target_prevalence").agg(
+                estimate=("estimate", "mean"), true=("true", "mean"), covered=("covered", "mean"))
+            top.plot(stats["true"], stats["estimate"], marker="o", ms=3, color=colors(k % 10), label=method)
+            bottom.plot(stats.index, stats["covered"], marker="o", ms=3, color=colors(k % 10), label=method)
+        high = max(part["true"].max(), part["estimate"].max()) * 1.05 + 0.01
+        top.plot([0, high], [0, high], color="grey", ls="--", lw=0.8, label="true share")
+        top.set_title(task.replace("_", " ") if label == "present" else f"{task}: {label}")
+        top.set_xlabel("true share in the sample")
+        bottom.axhline(confidence, color="grey", lw=0.8)
+        bottom.axhline(0.9, color="grey", lw=0.8, ls=":")
+        bottom.set_xlabel("target share")
+        bottom.set_ylim(-0.02, 1.02)
+        for ax in (top, bottom):
+            ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("mean estimate")
+    axes[1, 0].set_ylabel(f"coverage of {confidence:.0%} intervals")
+    axes[0, -1].legend(title="method", bbox_to_anchor=(1.02, 1), loc="upper left")
+    fig.suptitle(f"Quantification on gold samples with shifted prevalence ({validation})")
+    return _save(fig, path)
+
+
+def prevalence_over_time(table, path, series, group="source", period="quarter", title=None):
+    """Corrected prevalence over time per group, with interval bands and the raw share drawn faintly.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`stance.measure` output grouped by ``group`` and ``period`` (rows of other
+        status than ``ok`` are left out), optionally with a ``corpus`` column.
+    series : list of (task, class)
+        One panel each, e.g. ``[("topics", "military_aid"), ("stance", "critical")]``.
+    """
+    rows = table[table["status"] == "ok"]
+    periods = sorted(set(rows[period]))
+    position = {p: i for i, p in enumerate(periods)}
+    fig, axes = plt.subplots(len(series), 1, figsize=(max(9, 0.42 * len(periods) + 5), 3.3 * len(series)),
+                             sharex=True, squeeze=False)
+    colors = plt.get_cmap("tab10")
+    groups = sorted(set(rows[group]))
+    for ax, (task, label) in zip(axes[:, 0], series):
+        part = rows[(rows["task"] == task) & (rows["class"] == label)]
+        for k, name in enumerate(groups):
+            line = part[part[group] == name].sort_values(period)
+            if line.empty:
+                continue
+            x = [position[p] for p in line[period]]
+            color = colors(k % 10)
+            ax.fill_between(x, line["ci_low"], line["ci_high"], color=color, alpha=0.18, lw=0)
+            ax.plot(x, line["prevalence"], marker="o", ms=3, color=color, label=name)
+            ax.plot(x, line["raw_share"], ls=":", marker=".", ms=3, color=color, alpha=0.45)
+        ax.set_ylabel(f"share: {label.replace('_', ' ')}" if task == "topics" else f"{task}: {label}")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    axes[-1, 0].set_xticks(range(len(periods)), periods, rotation=60, ha="right", fontsize=8)
+    axes[-1, 0].set_xlabel(period)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles += [plt.Line2D([], [], color="black"), plt.Line2D([], [], color="black", ls=":", alpha=0.45),
+                plt.Rectangle((0, 0), 1, 1, color="black", alpha=0.18)]
+    labels += ["corrected estimate", "raw share (classify and count)", "95% interval"]
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=9)
+    fig.suptitle(title or "Prevalence over time, corrected for classifier error", y=1.0 + 0.02 * (len(labels) // 3 + 1))
+    return _save(fig, path)

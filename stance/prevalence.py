@@ -28,7 +28,7 @@ from .gold_predictions import DESIGNS, KFOLD, LOCO
 from .groups import article_groups, date_report, parse_by
 from .labels import TOPICS
 from .predictions import TASK_CLASSES, TASKS, one_hot, task_decisions, task_labels, task_proba
-from .quantifiers import DEFAULT_METHOD, METHODS, Sample, cluster_counts, fit_replicates, percentile_interval
+from .quantifiers import DEFAULT_METHOD, METHODS, Sample, fit_replicates, percentile_interval
 
 LEVELS = ("sentence", "article")
 MIN_SIZE = 30
@@ -38,6 +38,7 @@ OK = "ok"
 TOO_SMALL = "below min_size"
 TOO_LITTLE_GOLD = "too little gold"
 GOLD_CHOICES = ("auto", "own", "pooled")
+RESAMPLING = ("articles", "corpora")
 
 
 def output_task(task):
@@ -79,13 +80,19 @@ class PrevalenceEstimator(BaseEstimator):
         Level of the percentile intervals.
     random_state : int
         Seeds the gold resamples and, with the group's name, each group's resamples.
+    resampling : {"articles", "corpora"}
+        How replicates resample the gold: its articles, or its gold sets (corpora) and then the
+        articles of each (when the measured corpus has no gold of its own, the error rates it
+        meets are those of another corpus: the spread between corpora is part of their uncertainty).
 
     ``fit`` takes gold predictions with labels (:func:`stance.gold_predictions.load_gold_predictions`);
     ``estimate`` takes a group's predictions and returns the estimate, interval and raw share.
     """
 
-    def __init__(self, task, method=DEFAULT_METHOD, n_boot=N_BOOT, confidence=0.95, random_state=0):
+    def __init__(self, task, method=DEFAULT_METHOD, n_boot=N_BOOT, confidence=0.95, random_state=0,
+                 resampling="articles"):
         self.task = task
+        self.resampling = resampling
         self.method = method
         self.n_boot = n_boot
         self.confidence = confidence
@@ -97,8 +104,12 @@ class PrevalenceEstimator(BaseEstimator):
         if self.method not in METHODS:
             raise ValueError(f"unknown method {self.method!r}; choose from {', '.join(METHODS)}")
         soft = METHODS[self.method].soft
-        sample = Sample(_scores(gold, self.task, soft), gold["article_id"].to_numpy(), labels=task_labels(gold, self.task))
-        counts = cluster_counts(sample.n_clusters, self.n_boot, _seed(self.random_state, "gold", self.task))
+        if self.resampling not in RESAMPLING:
+            raise ValueError(f"resampling must be one of {', '.join(RESAMPLING)}, not {self.resampling!r}")
+        sample = Sample(_scores(gold, self.task, soft), gold["article_id"].to_numpy(), labels=task_labels(gold, self.task),
+                        strata=gold["gold_set"].to_numpy() if "gold_set" in gold else None)
+        counts = sample.bootstrap_counts(self.n_boot, _seed(self.random_state, "gold", self.task),
+                                         nested=self.resampling == "corpora")
         self.quantifiers_ = fit_replicates(self.method, sample, counts)
         self.gold_sentences_ = len(gold)
         self.gold_counts_ = np.bincount(sample.labels, minlength=len(TASK_CLASSES[self.task]))
@@ -156,7 +167,8 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
     rows : pandas.DataFrame or None
         None when even the chosen gold holds fewer than ``min_gold`` sentences of a class.
     record : dict
-        ``design``, ``gold_sets``, ``gold_sentences`` and, without rows, ``status``.
+        ``design``, ``gold_sets``, ``gold_sentences``, ``resampling`` (``corpora`` for leave-one-corpus-out
+        gold pooled over several sets, else ``articles``) and, without rows, ``status``.
     """
     if design == "auto":
         design = KFOLD if corpus in trained_on else LOCO
@@ -175,7 +187,10 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
     if choice == "own" and own.empty:
         raise StanceInputError(corpus or "corpus", f"has no gold of its own in the {design} design; use gold='pooled'")
     chosen = own if choice == "own" or (choice == "auto" and len(own) and not shortfall(own)) else rows
-    record = {"design": design, "gold_sets": ";".join(dict.fromkeys(chosen["gold_set"])), "gold_sentences": len(chosen)}
+    sets = list(dict.fromkeys(chosen["gold_set"]))
+    # A corpus measured with other corpora's error rates: their spread between corpora is uncertainty too.
+    resampling = "corpora" if design == LOCO and len(sets) > 1 else "articles"
+    record = {"design": design, "gold_sets": ";".join(sets), "gold_sentences": len(chosen), "resampling": resampling}
     missing = shortfall(chosen)
     if missing:
         return None, {**record, "status": f"{TOO_LITTLE_GOLD} ({', '.join(missing)})"}
@@ -275,7 +290,8 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
     estimators = {}
     for task in TASKS:
         rows, record = choose_gold(gold_rows, task, name, trained_on, design, gold, min_gold)
-        fitted = None if rows is None else PrevalenceEstimator(task, method, n_boot, confidence, random_state).fit(rows)
+        fitted = None if rows is None else PrevalenceEstimator(task, method, n_boot, confidence, random_state,
+                                                               record["resampling"]).fit(rows)
         estimators[task] = (fitted, record)
 
     out = []
@@ -299,7 +315,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
             for index, label in output_classes(task):
                 row = {**base, "task": output_task(task), "class": label, "prevalence": np.nan, "ci_low": np.nan,
                        "ci_high": np.nan, "raw_share": np.nan, "status": status,
-                       **{k: record[k] for k in ("design", "gold_sets", "gold_sentences")}}
+                       **{k: record[k] for k in ("design", "gold_sets", "gold_sentences", "resampling")}}
                 if result is not None:
                     row.update(prevalence=result["estimate"][index], ci_low=result["low"][index],
                                ci_high=result["high"][index], raw_share=result["raw"][index])
@@ -308,7 +324,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
                     row["raw_share"] = float(weights @ (task_decisions(part, task) == index) / weights.sum())
                 out.append(row)
     columns = [*by, "level", "task", "class", "prevalence", "ci_low", "ci_high", "raw_share", "n", "sentences",
-               "articles", "method", "status", "design", "gold_sets", "gold_sentences"]
+               "articles", "method", "status", "design", "gold_sets", "gold_sentences", "resampling"]
     table = pd.DataFrame(out, columns=columns)
     table.attrs["dates"] = date_report(articles) if any(b in ("year", "quarter", "month") for b in by) else {}
     table.attrs["gold"] = {"model": about.get("model"), "without_prediction": about.get("without_prediction", {})}
@@ -346,7 +362,7 @@ def summary_lines(table):
         for key, part in table.groupby(keys, sort=False):
             row = part.iloc[0]
             notes.append(f"error rates of {key}: {row['design']} predictions of {row['gold_sentences']} "
-                         f"gold sentences ({row['gold_sets'].replace(';', ', ')})")
+                         f"gold sentences ({row['gold_sets'].replace(';', ', ')}; bootstrap over {row['resampling']})")
     groups = table.drop_duplicates(by)
     small = groups[groups["status"] == TOO_SMALL]
     if len(small):

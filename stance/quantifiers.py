@@ -12,8 +12,10 @@ errs, most of all for rare classes. The methods here are those of QuaPy
   ``minimize``: least squares on the probability simplex);
 - ``pacc``: the same with probabilities in place of decisions (Bella et al. 2010, ``PACC``);
 - ``sld``: the EM algorithm of Saerens, Latinne and Decaestecker (2002), which re-weighs the
-  probabilities until the prevalence and the posteriors agree (``EMQ``); the training
-  prevalence is that of the gold labels (QuaPy's ``exact_train_prev=True``).
+  probabilities until the prevalence and the posteriors agree (``EMQ``), started from the
+  prevalence the probabilities are calibrated to on the gold (:func:`recalibrated_prior`; the
+  bias term of the BCTS recalibration that QuaPy's ``EMQ.EMQ_BCTS`` applies);
+- ``emq``: the same EM started from the gold's label shares, as QuaPy's ``EMQ`` does by default.
 
 Why the package computes them itself rather than calling QuaPy's quantifiers (QuaPy is the
 reference: ``tests/test_measure.py`` checks that every method gives QuaPy's estimate on the
@@ -259,41 +261,96 @@ class PACC(ACC):
     soft = True
 
 
+def recalibrated_prior(posteriors, label_prevalence, weights=None, epsilon=EM_EPSILON, max_iter=EM_MAX_ITER, tol=1e-9):
+    """The prevalence the probabilities behave as calibrated to, measured on gold: ``pi`` such that EM
+    started from ``pi`` returns the gold's own label shares on the gold.
+
+    Equivalently, a bias per class (the bias term of Alexandari et al.'s bias-corrected temperature
+    scaling) that makes the re-weighed probabilities average to the label shares on the gold; found
+    by iterative proportional fitting, for a batch of weights at once.
+
+    Returns (k,) or (B, k).
+    """
+    posteriors = np.asarray(posteriors, dtype=float)
+    batch, single = _batch_weights(weights, len(posteriors))
+    target = np.asarray(label_prevalence, dtype=float)
+    single = single and target.ndim == 1
+    target = np.atleast_2d(target)
+    size = max(len(batch), len(target))
+    batch = np.broadcast_to(batch, (size, len(posteriors)))
+    target = np.broadcast_to(target, (size, posteriors.shape[1])) + epsilon
+    target = target / target.sum(axis=1, keepdims=True)
+    total = batch.sum(axis=1, keepdims=True)
+    total = np.where(total > 0, total, 1.0)
+    bias = np.ones_like(target)
+    for _ in range(max_iter):
+        scaled = bias[:, None, :] * posteriors[None]
+        scaled /= scaled.sum(axis=2, keepdims=True)
+        means = np.einsum("bn,bnk->bk", batch, scaled) / total
+        updated = bias * target / np.maximum(means, 1e-300)
+        updated /= updated.sum(axis=1, keepdims=True)
+        change = np.abs(updated - bias).max()
+        bias = updated
+        if change < tol:
+            break
+    prior = target / bias
+    prior /= prior.sum(axis=1, keepdims=True)
+    return prior[0] if single else prior
+
+
 class SLD(Quantifier):
-    """EM of Saerens, Latinne and Decaestecker (QuaPy's ``EMQ``).
+    """EM of Saerens, Latinne and Decaestecker (QuaPy's ``EMQ``), on recalibrated probabilities by default.
+
+    EM assumes the probabilities are calibrated to a known prevalence (QuaPy: the labels' shares in
+    the data that trained the classifier). These models' probabilities are calibrated to their own
+    training rows (class-weighted, with synthetic priors and targeted samples), not to the gold, and
+    EM started from the gold's shares runs to 0 or 1 (the validation run shows it: method ``emq``).
 
     Parameters
     ----------
-    train_prevalence : {"labels", "posteriors"}
-        The prevalence the probabilities are taken to be calibrated to: that of the gold labels
-        (QuaPy's default, ``exact_train_prev=True``) or the gold's mean probability
-        (``exact_train_prev=False``).
+    recalibrate : bool
+        True: start EM from :func:`recalibrated_prior` (the probabilities recalibrated in the large on
+        the gold). False: from the gold's label shares, exactly QuaPy's ``EMQ`` (``exact_train_prev=True``).
 
-    Fitted: ``train_prevalence_`` (k,) or (B, k).
+    Fitted: ``train_prevalence_`` (k,) or (B, k), the prevalence EM starts from.
     """
 
     fitted_ = ("train_prevalence_",)
     _single_ndim = {"train_prevalence_": 1}
 
-    def __init__(self, train_prevalence="labels"):
-        self.train_prevalence = train_prevalence
+    def __init__(self, recalibrate=True):
+        self.recalibrate = recalibrate
 
     def fit(self, scores, labels, weights=None):
         super().fit(scores, labels, weights)
-        if self.train_prevalence not in ("labels", "posteriors"):
-            raise ValueError(f"train_prevalence must be 'labels' or 'posteriors', got {self.train_prevalence!r}")
-        source = np.eye(self.n_classes_)[np.asarray(labels, dtype=int)] if self.train_prevalence == "labels" else scores
-        self.train_prevalence_ = weighted_mean(source, weights)
+        shares = weighted_mean(np.eye(self.n_classes_)[np.asarray(labels, dtype=int)], weights)
+        if self.recalibrate and np.ndim(shares) == 1:
+            self.train_prevalence_ = recalibrated_prior(scores, shares, weights)
+        elif self.recalibrate:  # a batch, in chunks of replicates (memory: replicates x sentences x classes)
+            chunk = max(1, 2_000_000 // max(1, len(scores) * self.n_classes_))
+            self.train_prevalence_ = np.concatenate([
+                recalibrated_prior(scores, shares[start:start + chunk], np.asarray(weights)[start:start + chunk])
+                for start in range(0, len(shares), chunk)])
+        else:
+            self.train_prevalence_ = shares
         return self
 
     def predict(self, scores, weights=None):
         return expectation_maximisation(scores, self.train_prevalence_, weights)
 
 
-METHODS = {"cc": CC, "pcc": PCC, "acc": ACC, "pacc": PACC, "sld": SLD}
+class EMQ(SLD):
+    """QuaPy's ``EMQ`` unchanged: EM started from the gold's label shares (``SLD(recalibrate=False)``)."""
+
+    def __init__(self, recalibrate=False):
+        super().__init__(recalibrate=recalibrate)
+
+
+METHODS = {"cc": CC, "pcc": PCC, "acc": ACC, "pacc": PACC, "sld": SLD, "emq": EMQ}
 METHOD_NAMES = {"cc": "classify and count", "pcc": "probabilistic classify and count",
                 "acc": "adjusted classify and count", "pacc": "probabilistic adjusted classify and count",
-                "sld": "EM (Saerens-Latinne-Decaestecker)"}
+                "sld": "EM (Saerens-Latinne-Decaestecker) on probabilities recalibrated on the gold",
+                "emq": "EM as QuaPy's EMQ (from the gold's label shares)"}
 
 
 def make_quantifier(method):
@@ -314,6 +371,26 @@ def cluster_counts(clusters, n_boot, rng):
     return counts
 
 
+def nested_counts(strata, n_boot, rng):
+    """Bootstrap multiplicities that resample strata (corpora), then clusters (articles) within each.
+
+    ``strata`` gives the stratum of every cluster (n_clusters,). A replicate draws as many strata
+    as there are, with replacement; every draw of a stratum adds a resample of its clusters (the
+    sum of ``m`` such resamples is one multinomial draw of ``m`` times its size). Returns
+    (n_boot, n_clusters), each row summing to n_clusters on average.
+    """
+    strata = np.asarray(strata)
+    names, codes = np.unique(strata, return_inverse=True)
+    picked = rng.integers(0, len(names), size=(n_boot, len(names)))
+    draws = np.zeros((n_boot, len(names)), dtype=np.int64)
+    np.add.at(draws, (np.arange(n_boot)[:, None], picked), 1)
+    counts = np.zeros((n_boot, len(strata)), dtype=np.int32)
+    for g in range(len(names)):
+        members = np.flatnonzero(codes == g)
+        counts[:, members] = rng.multinomial(draws[:, g] * len(members), np.full(len(members), 1.0 / len(members)))
+    return counts
+
+
 class Sample:
     """Scores of a set of sentences with their clusters, for fitting or predicting with replicates.
 
@@ -326,17 +403,26 @@ class Sample:
         Gold class codes (for fitting).
     weights : array (n,), optional
         A weight per sentence (e.g. 1 / its article's sentences, to weigh every article once).
+    strata : array (n,), optional
+        The corpus of each sentence: with it, :meth:`bootstrap_counts` can resample corpora first.
     """
 
-    def __init__(self, scores, clusters, labels=None, weights=None):
+    def __init__(self, scores, clusters, labels=None, weights=None, strata=None):
         self.scores = np.asarray(scores, dtype=float)
-        _, self.cluster_codes = np.unique(np.asarray(clusters), return_inverse=True)
-        self.n_clusters = int(self.cluster_codes.max()) + 1 if len(self.cluster_codes) else 0
+        first, self.cluster_codes = np.unique(np.asarray(clusters), return_index=True, return_inverse=True)[1:]
+        self.n_clusters = len(first)
+        self.cluster_strata = None if strata is None else np.asarray(strata)[first]
         self.labels = None if labels is None else np.asarray(labels, dtype=int)
         self.weights = np.ones(len(self.scores)) if weights is None else np.asarray(weights, dtype=float)
 
     def __len__(self):
         return len(self.scores)
+
+    def bootstrap_counts(self, n_boot, rng, nested=False):
+        """Cluster multiplicities (n_boot, n_clusters): clusters resampled, or (``nested``) corpora then clusters."""
+        if nested and self.cluster_strata is not None:
+            return nested_counts(self.cluster_strata, n_boot, rng)
+        return cluster_counts(self.n_clusters, n_boot, rng)
 
     def replicate_weights(self, counts):
         """Row weights (B, n) of cluster multiplicities ``counts`` (B, n_clusters)."""
@@ -377,11 +463,11 @@ def bootstrap_prevalence(method, gold, group, n_boot=1000, random_state=0, gold_
     rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
     if fitted is None:
         if gold_counts is None:
-            gold_counts = cluster_counts(gold.n_clusters, n_boot, rng)
+            gold_counts = gold.bootstrap_counts(n_boot, rng)
         fitted = fit_replicates(method, gold, gold_counts)
     point, batch = fitted
     estimate = point.predict(group.scores, group.weights)
-    group_counts = cluster_counts(group.n_clusters, n_boot, rng)
+    group_counts = group.bootstrap_counts(n_boot, rng)
     chunk = max(1, max_cells // max(1, len(group) * (group.scores.shape[1] if method == "sld" else 1)))
     replicates = np.empty((n_boot, group.scores.shape[1]))
     for start in range(0, n_boot, chunk):

@@ -42,7 +42,7 @@ def _gold_and_group(n_gold, n_group, target, seed=0):
     return (labels, proba, crisp), (group_labels, group_proba, group_crisp)
 
 
-@pytest.mark.parametrize("method", ["acc", "pacc", "sld"])
+@pytest.mark.parametrize("method", ["acc", "pacc", "sld", "emq"])
 def test_corrected_methods_recover_a_shifted_prevalence_that_counting_misses(method):
     target = np.array([0.05, 0.35, 0.60])
     (labels, proba, crisp), (_, group_proba, group_crisp) = _gold_and_group(6000, 20000, target)
@@ -95,10 +95,12 @@ def test_each_method_equals_quapy_on_the_same_predictions():
 
     (labels, proba, crisp), (_, group_proba, group_crisp) = _gold_and_group(800, 500, np.array([0.1, 0.3, 0.6]), seed=5)
     ours = {m: Q.make_quantifier(m).fit(proba if Q.METHODS[m].soft else crisp, labels) for m in Q.METHODS}
+    # sld recalibrates first: these probabilities are calibrated to GOLD_PREVALENCE, which it finds back
+    assert ours["sld"].train_prevalence_ == pytest.approx(GOLD_PREVALENCE, abs=0.05)
     theirs = {"cc": CC(Precomputed(), fit_classifier=False), "pcc": PCC(Precomputed(), fit_classifier=False),
               "acc": ACC(Precomputed(), fit_classifier=False, val_split=None),
               "pacc": PACC(Precomputed(), fit_classifier=False, val_split=None),
-              "sld": EMQ(Precomputed(), fit_classifier=False)}
+              "emq": EMQ(Precomputed(), fit_classifier=False)}
     for method, quapy_method in theirs.items():
         quapy_method.fit(proba, labels)
         expected = quapy_method.predict(group_proba)
@@ -117,6 +119,17 @@ def test_weighted_batch_em_equals_em_on_repeated_rows():
     for b in range(4):
         expected, _ = EMQ.EM(prior, np.repeat(posteriors, weights[b].astype(int), axis=0))
         assert batch[b] == pytest.approx(expected, abs=1e-9)
+
+
+def test_recalibrated_prior_makes_em_return_the_gold_shares_on_the_gold():
+    rng = np.random.default_rng(4)
+    labels, proba, _ = _draw(3000, GOLD_PREVALENCE, rng)
+    skewed = proba * np.array([3.0, 1.0, 0.5])  # probabilities calibrated to another prevalence
+    skewed /= skewed.sum(axis=1, keepdims=True)
+    shares = np.bincount(labels, minlength=3) / len(labels)
+    prior = Q.recalibrated_prior(skewed, shares)
+    assert Q.expectation_maximisation(skewed, prior) == pytest.approx(shares, abs=2e-3)
+    assert np.abs(Q.expectation_maximisation(skewed, shares) - shares).max() > 0.05
 
 
 def test_simplex_least_squares_stays_on_the_simplex_and_matches_quapy():
