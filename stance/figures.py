@@ -238,44 +238,54 @@ def quantification_validation(samples, path, validation, confidence=0.95):
     return _save(fig, path)
 
 
-def prevalence_over_time(table, path, series, group="source", period="quarter", title=None):
+def prevalence_over_time(table, path, series, group="source", period="quarter", facet=None, title=None):
     """Corrected prevalence over time per group, with interval bands and the raw share drawn faintly.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`stance.measure` output grouped by ``group`` and ``period`` (rows of other
-        status than ``ok`` are left out), optionally with a ``corpus`` column.
+        :func:`stance.measure` output grouped by ``group`` and ``period``; rows of another status
+        than ``ok`` are left out.
     series : list of (task, class)
-        One panel each, e.g. ``[("topics", "military_aid"), ("stance", "critical")]``.
+        One column of panels each, e.g. ``[("topics", "military_aid"), ("stance", "critical")]``.
+    facet : str, optional
+        A column (e.g. ``corpus``) with one row of panels per value; one row without it.
     """
     rows = table[table["status"] == "ok"]
     periods = sorted(set(rows[period]))
     position = {p: i for i, p in enumerate(periods)}
-    fig, axes = plt.subplots(len(series), 1, figsize=(max(9, 0.42 * len(periods) + 5), 3.3 * len(series)),
+    facets = list(dict.fromkeys(rows[facet])) if facet else [None]
+    fig, axes = plt.subplots(len(facets), len(series), figsize=(max(6, 0.3 * len(periods) + 3) * len(series), 2.6 * len(facets) + 1),
                              sharex=True, squeeze=False)
     colors = plt.get_cmap("tab10")
-    groups = sorted(set(rows[group]))
-    for ax, (task, label) in zip(axes[:, 0], series):
-        part = rows[(rows["task"] == task) & (rows["class"] == label)]
-        for k, name in enumerate(groups):
-            line = part[part[group] == name].sort_values(period)
-            if line.empty:
-                continue
-            x = [position[p] for p in line[period]]
-            color = colors(k % 10)
-            ax.fill_between(x, line["ci_low"], line["ci_high"], color=color, alpha=0.18, lw=0)
-            ax.plot(x, line["prevalence"], marker="o", ms=3, color=color, label=name)
-            ax.plot(x, line["raw_share"], ls=":", marker=".", ms=3, color=color, alpha=0.45)
-        ax.set_ylabel(f"share: {label.replace('_', ' ')}" if task == "topics" else f"{task}: {label}")
-        ax.set_ylim(bottom=0)
-        ax.grid(alpha=0.3)
-    axes[-1, 0].set_xticks(range(len(periods)), periods, rotation=60, ha="right", fontsize=8)
-    axes[-1, 0].set_xlabel(period)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    handles += [plt.Line2D([], [], color="black"), plt.Line2D([], [], color="black", ls=":", alpha=0.45),
-                plt.Rectangle((0, 0), 1, 1, color="black", alpha=0.18)]
-    labels += ["corrected estimate", "raw share (classify and count)", "95% interval"]
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=9)
-    fig.suptitle(title or "Prevalence over time, corrected for classifier error", y=1.0 + 0.02 * (len(labels) // 3 + 1))
+    for i, name in enumerate(facets):
+        part = rows if facet is None else rows[rows[facet] == name]
+        for j, (task, label) in enumerate(series):
+            ax = axes[i, j]
+            cells = part[(part["task"] == task) & (part["class"] == label)]
+            for k, value in enumerate(sorted(set(part[group]))):
+                line = cells[cells[group] == value].sort_values(period)
+                if line.empty:
+                    continue
+                x = [position[p] for p in line[period]]
+                color = colors(k % 10)
+                ax.fill_between(x, line["ci_low"], line["ci_high"], color=color, alpha=0.18, lw=0)
+                ax.plot(x, line["prevalence"], marker="o", ms=3, color=color, label=value)
+                ax.plot(x, line["raw_share"], ls=":", marker=".", ms=3, color=color, alpha=0.45)
+            ax.set_ylim(bottom=0)
+            ax.grid(alpha=0.3)
+            if i == 0:
+                ax.set_title(f"share: {label.replace('_', ' ')}" if task == "topics" else f"{task}: {label}")
+            if j == 0 and facet:
+                ax.set_ylabel(str(name), fontsize=9)
+            if j == len(series) - 1 and part[group].nunique() > 1:
+                ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    for ax in axes[-1]:
+        ax.set_xticks(range(len(periods)), periods, rotation=60, ha="right", fontsize=8)
+        ax.set_xlabel(period)
+    handles = [plt.Line2D([], [], color="black", marker="o", ms=3), plt.Line2D([], [], color="black", ls=":", alpha=0.45),
+               plt.Rectangle((0, 0), 1, 1, color="black", alpha=0.18)]
+    fig.legend(handles, ["corrected estimate", "raw share (classify and count)", "95% interval (group and gold)"],
+               loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=9)
+    fig.suptitle(title or "Prevalence over time, corrected for classifier error", y=1.0 + 0.25 / (2.6 * len(facets) + 1))
     return _save(fig, path)
