@@ -73,18 +73,26 @@ def _cmd_sample(args):
 def _cmd_annotations_build(args):
     from pathlib import Path
 
+    import pandas as pd
+
     from .annotations import agreement_report, build_gold, label_statistics, read_labels, read_table, without_text
     from .corpus import DEFAULT_CORPUS, load_corpus
     from .io import write_table, write_text
     from .segment import split_sentences
 
-    folder = Path(args.folder)
-    passes = [read_labels(folder / f"pass_{p}.csv") for p in ("a", "b")]
-    adjudication_path = folder / "adjudication.csv"
-    adjudication = read_labels(adjudication_path) if adjudication_path.exists() else passes[0].iloc[0:0]
-    batch_path = folder / "batch.csv"
-    batch = read_table(batch_path, ["sentence_id"]) if batch_path.exists() else None
-    name = args.name or folder.name
+    # Several folders (batches of the same annotation effort) are read as one set; their sentences are disjoint.
+    folders = [Path(f) for f in args.folder]
+    passes = [pd.concat([read_labels(f / f"pass_{p}.csv") for f in folders], ignore_index=True) for p in ("a", "b")]
+    adjudication_path = folders[0] / "adjudication.csv"
+    adjudications = [read_labels(f / "adjudication.csv") for f in folders if (f / "adjudication.csv").exists()]
+    adjudication = pd.concat(adjudications, ignore_index=True) if adjudications else passes[0].iloc[0:0]
+    batch_path = folders[0] / "batch.csv"
+    batches = [read_table(f / "batch.csv", ["sentence_id"]) for f in folders if (f / "batch.csv").exists()]
+    batch = pd.concat(batches, ignore_index=True) if batches else None
+    for frame, what in ((passes[0], "pass A"), (passes[1], "pass B"), (batch, "batch")):
+        if frame is not None and frame["sentence_id"].duplicated().any():
+            raise StanceInputError(folders[-1], f"{what}: sentence {frame.loc[frame['sentence_id'].duplicated(), 'sentence_id'].iloc[0]} is in two folders")
+    name = args.name or folders[0].name
     if batch is not None and "corpus" in batch:  # one batch over several corpora: a gold file per corpus
         if "{corpus}" not in args.gold:
             raise StanceInputError(batch_path, "the batch spans several corpora: --gold needs a {corpus} placeholder")
@@ -361,7 +369,7 @@ def build_parser():
         "sentence split, and write the agreement report, the gold table and the label statistics. "
         "When FOLDER/batch.csv records each sentence's sample (random or targeted), the gold keeps it.",
     )
-    build.add_argument("folder", help="annotation folder")
+    build.add_argument("folder", nargs="+", help="annotation folder(s); several folders (batches of one set) are read as one")
     build.add_argument("--corpus", default=None, help="the annotated corpus (path or bundled name; default: the seeds)")
     build.add_argument("--gold", required=True, metavar="FILE", help="gold table to write (CSV); for a batch over "
                        "several corpora (a `corpus` column) a path with {corpus}, one file per corpus. Gold of a corpus "

@@ -193,6 +193,8 @@ def score_with_ci(predictions, n_boot=1000, level=0.95, seed=SEED):
     """
     encoded = _encode(predictions)
     point = _scores(encoded)
+    if not n_boot:
+        return {name: {"value": value, "low": np.nan, "high": np.nan} for name, value in point.items()}
     samples = pd.DataFrame([_scores(encoded, rows) for rows in bootstrap_indices(predictions["article_id"].to_numpy(), n_boot, seed)])
     alpha = (1 - level) / 2
     return {
@@ -261,7 +263,9 @@ def group_scores(predictions, group="gold_set", n_boot=1000, seed=SEED):
     pandas.DataFrame
         One row per group: ``group, sentences, <metric>, <metric>_low, <metric>_high`` for the
         three macro-F1 scores and ``critical_f1`` (with ``critical_support``), then a row
-        ``mean`` averaging the groups' point values (each corpus counts once).
+        ``mean`` averaging the groups' point values (each corpus counts once). A score a group
+        gives no evidence for (topics without any topic sentence, critical F1 without a
+        critical sentence) is NaN and left out of the mean.
     """
     rows = []
     for name, part in predictions.groupby(group, sort=False):
@@ -271,9 +275,14 @@ def group_scores(predictions, group="gold_set", n_boot=1000, seed=SEED):
         row = {"group": name, "sentences": len(part)}
         for metric in HEADLINE:
             row.update({metric: scores[metric]["value"], f"{metric}_low": scores[metric]["low"], f"{metric}_high": scores[metric]["high"]})
-        row.update({"critical_f1": critical["f1"], "critical_f1_low": critical.get("f1_low", np.nan),
-                    "critical_f1_high": critical.get("f1_high", np.nan), "critical_support": int(critical["support"]),
-                    "critical_predicted": int(critical["predicted"])})
+        # A score without gold support is undefined, not 0: no topic sentence in the group, or no critical one.
+        if not any(len(t) for t in part["topics"]):
+            row.update({"topics_macro_f1": np.nan, "topics_macro_f1_low": np.nan, "topics_macro_f1_high": np.nan})
+        supported = critical["support"] > 0
+        row.update({"critical_f1": critical["f1"] if supported else np.nan,
+                    "critical_f1_low": critical.get("f1_low", np.nan) if supported else np.nan,
+                    "critical_f1_high": critical.get("f1_high", np.nan) if supported else np.nan,
+                    "critical_support": int(critical["support"]), "critical_predicted": int(critical["predicted"])})
         rows.append(row)
     table = pd.DataFrame(rows)
     means = {"group": "mean", "sentences": int(table["sentences"].sum())}
@@ -312,7 +321,7 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
     predictions : dict
         ``{model: predictions frame}`` of the scored rows.
     """
-    rows, predictions = [], {}
+    predictions = {}
     for spec in (progress(list(specs)) if progress else specs):
         if by_corpus:
             predicted = leave_one_corpus_out(gold, spec, priors=priors, select=select)
@@ -321,10 +330,18 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
         else:
             predicted = select_rows(train_test(train, gold, spec, priors), select)
         predictions[spec] = predicted
-        for metric, score in score_with_ci(predicted, n_boot=n_boot).items():
+    return score_models(predictions, n_boot=n_boot), predictions
+
+
+def score_models(predictions, n_boot=1000, seed=SEED):
+    """Headline scores with bootstrap CIs of every model's predictions: one row per model and metric
+    (``model, metric, value, ci95_low, ci95_high``)."""
+    rows = []
+    for spec, predicted in predictions.items():
+        for metric, score in score_with_ci(predicted, n_boot=n_boot, seed=seed).items():
             rows.append({"model": spec, "metric": metric, "value": score["value"],
                          "ci95_low": score["low"], "ci95_high": score["high"]})
-    return pd.DataFrame(rows), predictions
+    return pd.DataFrame(rows)
 
 
 def select_rows(predictions, select=None):

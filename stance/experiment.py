@@ -29,7 +29,7 @@ from .annotations import load_annotations
 from .corpus import load_corpus
 from .errors import StanceInputError
 from .evaluation import (HEADLINE, article_predictions, article_scores, compare_models, group_scores, headline_table,
-                         per_label_table)
+                         per_label_table, score_models, select_rows)
 from .io import write_table, write_text
 from .labels import TOPICS
 from .models.classifier import BASELINES, model_spec
@@ -221,12 +221,20 @@ def run_experiment(config_path, results=None, progress=None):
         raise StanceInputError(config_path, "the scored sentences would mix the random and the targeted sample; "
                                "set test_sample (e.g. \"random\") so that metrics describe one sample")
     by_corpus = config["cv"]["scheme"] == "leave-one-corpus-out"
-    scores, predictions = compare_models(gold, models, priors=priors, n_boot=config["bootstrap"], progress=progress,
-                                         train=train, select=select, n_folds=config["cv"]["folds"], by_corpus=by_corpus)
-    corpus_table = None
+    corpus_table = targeted_table = None
     if by_corpus:
-        corpus_table = pd.concat([group_scores(p, n_boot=config["bootstrap"], seed=config["seed"]).assign(model=m)
-                                  for m, p in predictions.items()], ignore_index=True)
+        # Each held-out corpus is predicted whole once; its random sample (or census) is scored as the corpus
+        # estimate, its targeted sample (enriched for rare classes) apart, never mixed with it.
+        _, every_row = compare_models(gold, models, priors=priors, n_boot=0, progress=progress, by_corpus=True)
+        predictions = {m: select_rows(p, select) for m, p in every_row.items()}
+        scores = score_models(predictions, n_boot=config["bootstrap"], seed=config["seed"])
+        corpus_table = _corpus_tables(predictions, config)
+        targeted = {m: p[p["sample"] == "targeted"] for m, p in every_row.items()}
+        if len(next(iter(targeted.values()))):
+            targeted_table = _corpus_tables(targeted, config)
+    else:
+        scores, predictions = compare_models(gold, models, priors=priors, n_boot=config["bootstrap"], progress=progress,
+                                             train=train, select=select, n_folds=config["cv"]["folds"])
     per_label = {m: per_label_table(p, n_boot=config["bootstrap"], seed=config["seed"]) for m, p in predictions.items()}
     main_predictions = predictions[main]
     scored_articles = articles[articles["article_id"].isin(main_predictions["article_id"])] if articles is not None else None
@@ -239,9 +247,10 @@ def run_experiment(config_path, results=None, progress=None):
                "models": {m: {row.metric: {"value": row.value, "ci95_low": row.ci95_low, "ci95_high": row.ci95_high}
                               for row in scores[scores["model"] == m].itertuples()} for m in models},
                "article_level": article_scores(article_table)}
-    if corpus_table is not None:
-        metrics["corpora"] = {m: {row["group"]: {k: row[k] for k in (*HEADLINE, "critical_f1")} for row in t.to_dict(orient="records")}
-                              for m, t in corpus_table.groupby("model", sort=False)}
+    for key, table in (("corpora", corpus_table), ("corpora_targeted", targeted_table)):
+        if table is not None:
+            metrics[key] = {m: {row["group"]: {k: row[k] for k in (*HEADLINE, "critical_f1")} for row in t.to_dict(orient="records")}
+                            for m, t in table.groupby("model", sort=False)}
     curve = ablated = None
     cross_validated = train is None and not by_corpus
     if config["learning_curve"]["enabled"] and cross_validated:
@@ -258,6 +267,8 @@ def run_experiment(config_path, results=None, progress=None):
     write_table(_long_predictions(predictions), folder / "predictions.csv")
     if corpus_table is not None:
         write_table(corpus_table, folder / "corpora.csv")
+    if targeted_table is not None:
+        write_table(targeted_table, folder / "corpora_targeted.csv")
     write_table(pd.concat([t.assign(model=m) for m, t in per_label.items()]), folder / "per_label.csv")
     write_table(article_table, folder / "articles.csv")
     write_table(error_table(main_predictions), folder / "errors.csv")
@@ -267,9 +278,15 @@ def run_experiment(config_path, results=None, progress=None):
         write_table(ablated, folder / "ablation.csv")
     figure_paths = _figures(folder / "figures", predictions, per_label, main, article_table, articles, curve, ablated,
                             DESIGNS[config["cv"]["scheme"]])
-    write_text(summary(config, metrics, scores, per_label[main], curve, ablated, figure_paths, corpus_table), folder / "summary.md")
+    write_text(summary(config, metrics, scores, per_label[main], curve, ablated, figure_paths, corpus_table, targeted_table),
+               folder / "summary.md")
     _append_index(results, folder, config, metrics)
     return folder
+
+
+def _corpus_tables(predictions, config):
+    return pd.concat([group_scores(p, n_boot=config["bootstrap"], seed=config["seed"]).assign(model=m)
+                      for m, p in predictions.items()], ignore_index=True)
 
 
 def public_text(predictions):
@@ -316,7 +333,7 @@ def _figures(folder, predictions, per_label, main, article_table, articles, curv
     return paths
 
 
-def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths, corpus_table=None):
+def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths, corpus_table=None, targeted_table=None):
     """The run's ``summary.md``: the main table, the main model per label, article level and analyses."""
     main = config["main_model"]
     if metrics["scheme"] == "train-test":
@@ -344,6 +361,11 @@ def summary(config, metrics, scores, main_labels, curve, ablated, figure_paths, 
                   markdown_table(corpus_rows(corpus_table[corpus_table["model"] == main])), ""]
         means = corpus_table[corpus_table["group"] == "mean"].set_index("model")[[*HEADLINE, "critical_f1"]].round(3)
         lines += ["## Mean over held-out corpora, every model", "", markdown_table(means.reset_index()), ""]
+    if targeted_table is not None:
+        lines += [f"## Per corpus, targeted samples, `{main}` (enriched for rare classes: per-label evidence, not a "
+                  "corpus estimate)", "", markdown_table(corpus_rows(targeted_table[targeted_table["model"] == main])), ""]
+        means = targeted_table[targeted_table["group"] == "mean"].set_index("model")[[*HEADLINE, "critical_f1"]].round(3)
+        lines += ["## Mean over held-out corpora, targeted samples, every model", "", markdown_table(means.reset_index()), ""]
     if curve is not None:
         table = curve.groupby(["fraction", "train_sentences"])[list(HEADLINE)].mean().reset_index().round(3)
         lines += [f"## Learning curve, `{main}` (mean over repeats)", "", markdown_table(table), ""]
@@ -357,6 +379,8 @@ def corpus_rows(table):
     """A per-corpus table for reading: each score with its interval in one cell."""
     def cell(row, metric):
         low, high = row.get(f"{metric}_low"), row.get(f"{metric}_high")
+        if pd.isna(row[metric]):
+            return "n/a"
         return f"{row[metric]:.3f}" + ("" if pd.isna(low) else f" [{low:.2f}, {high:.2f}]")
 
     rows = [{"corpus": r["group"], "sentences": int(r["sentences"]), **{m.replace("_macro_f1", ""): cell(r, m) for m in HEADLINE},

@@ -126,3 +126,20 @@ def test_stored_plan_batch_has_no_text_and_matches_the_corpora():
     for row in part.itertuples():
         text = articles.loc[row.article_id, "text"][int(row.start):int(row.end)]
         assert text_hash(text) == row.text_sha256
+
+
+def test_plan_never_draws_an_excluded_sentence(kremlin):
+    articles, sentences = kremlin
+    first = draw_corpus_batch(articles, sentences, 30, 30, seed=5, voices="all")
+    second = draw_corpus_batch(articles, sentences, 30, 30, seed=5, voices="all", exclude=set(first["sentence_id"]))
+    assert not set(first["sentence_id"]) & set(second["sentence_id"])
+
+
+def test_second_batch_is_disjoint_from_the_first():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "annotations"
+    first = pd.read_csv(folder / "critical-voices" / "batch.csv", dtype=str)
+    second = pd.read_csv(folder / "critical-voices-2" / "batch.csv", dtype=str)
+    assert not set(first["sentence_id"]) & set(second["sentence_id"])
+    assert (second["sample"] == "targeted").all()

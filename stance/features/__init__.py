@@ -2,7 +2,8 @@
 
 :func:`make_features` assembles the feature families by name:
 ``word`` and ``char`` (TF-IDF), ``lexicon`` (topic terms), ``cues`` (stance cues),
-``vader``, ``embeddings`` and ``descriptions`` (similarity to the label descriptions).
+``vader``, ``embeddings``, ``descriptions`` (similarity to the label descriptions) and ``finetuned``
+(the encoder fine-tuned SetFit-style on the training labels; it needs them: ``fit(texts, labels)``).
 """
 
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -12,7 +13,7 @@ from .embeddings import DescriptionSimilarity, SentenceEmbeddings
 from .lexicon import LexiconCounts, load_lexicon
 from .vader import VaderScores
 
-FAMILIES = ("word", "char", "lexicon", "cues", "vader", "embeddings", "descriptions")
+FAMILIES = ("word", "char", "lexicon", "cues", "vader", "embeddings", "descriptions", "finetuned")
 
 
 def make_family(name, lexicon_path=None):
@@ -31,6 +32,10 @@ def make_family(name, lexicon_path=None):
         return SentenceEmbeddings()
     if name == "descriptions":
         return DescriptionSimilarity(lexicon_path)
+    if name == "finetuned":
+        from .finetuned import FineTunedEmbeddings
+
+        return FineTunedEmbeddings()
     raise ValueError(f"unknown feature family {name!r}; choose from {', '.join(FAMILIES)}")
 
 

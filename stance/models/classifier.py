@@ -50,6 +50,9 @@ MODEL_SPECS = {
     # The same models deciding tone and stance by probability over class share (rare classes win more often).
     "combined_balanced": _linear(("word", "lexicon", "cues", "vader", "embeddings"), decision="balanced"),
     "combined_descriptions": _linear(("word", "lexicon", "cues", "vader", "embeddings", "descriptions")),
+    # all-MiniLM-L6-v2 fine-tuned SetFit-style on the training labels in place of the frozen encoder.
+    "combined_finetuned": _linear(("word", "lexicon", "cues", "vader", "finetuned")),
+    "combined_finetuned_balanced": _linear(("word", "lexicon", "cues", "vader", "finetuned"), decision="balanced"),
 }
 
 
@@ -120,7 +123,10 @@ class StanceClassifier:
         texts = [str(t) for t in texts]
         spec = model_spec(self.spec)
         self.features = make_features(spec.families) if spec.families else None
-        inputs = self.features.fit_transform(texts) if self.features is not None else texts
+        # Feature families that learn from labels (the SetFit-style encoder) get the joint stance and tone
+        # label of each text; the others ignore it.
+        joint = [f"{s}|{t}" for s, t in zip(stance, tone)]
+        inputs = self.features.fit_transform(texts, joint) if self.features is not None else texts
         models = spec.build()
         models["topics"].fit(inputs, topic_matrix(topics))
         models["tone"].fit(inputs, np.asarray(tone))
@@ -168,9 +174,10 @@ class StanceClassifier:
         stance = proba[[f"p_stance_{c}" for c in STANCES]].to_numpy(float)
         frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)}, index=proba.index)
         frame["topics"] = [[t for t, flag in zip(TOPICS, row) if flag] for row in topic_flags]
-        frame["tone"] = np.array(TONES)[tone.argmax(axis=1)]
+        # Each task model decides its class (by its own rule, e.g. the balanced decision of CalibratedLinear).
+        frame["tone"] = np.asarray(self.models["tone"].predict(inputs), dtype=object)
         frame["tone_score"] = tone[:, TONES.index("positive")] - tone[:, TONES.index("negative")]
-        frame["stance"] = np.array(STANCES)[stance.argmax(axis=1)]
+        frame["stance"] = np.asarray(self.models["stance"].predict(inputs), dtype=object)
         frame["stance_score"] = stance[:, STANCES.index("supportive")] - stance[:, STANCES.index("critical")]
         return frame
 

@@ -1,0 +1,104 @@
+"""Leave-one-corpus-out evaluation, per-corpus scores, the balanced decision and the SetFit-style encoder."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+import stance
+from stance.evaluation import group_scores, leave_one_corpus_out
+from stance.experiment import load_config
+from stance.errors import StanceInputError
+from stance.models.estimators import CalibratedLinear
+
+
+def _gold():
+    gold = stance.load_annotations().assign(sample="census", stratum="census")
+    articles = list(dict.fromkeys(gold["article_id"]))
+    # three pretend corpora of whole articles
+    corpus = {a: f"c{i % 3}" for i, a in enumerate(articles)}
+    return gold.assign(gold_set=gold["article_id"].map(corpus))
+
+
+def test_a_held_out_corpus_is_never_in_training(monkeypatch):
+    import stance.evaluation as evaluation
+
+    seen = []
+    real = evaluation.train_test
+
+    def spy(train, test, spec, priors=None):
+        seen.append((set(train["gold_set"]), set(test["gold_set"])))
+        return real(train, test, spec, priors)
+
+    monkeypatch.setattr(evaluation, "train_test", spy)
+    gold = _gold()
+    predicted = leave_one_corpus_out(gold, "keywords_vader")
+    assert len(predicted) == len(gold) and set(predicted.index) == set(gold.index)
+    assert len(seen) == 3
+    for trained_on, tested_on in seen:
+        assert len(tested_on) == 1 and not trained_on & tested_on
+
+
+def test_select_keeps_the_held_out_rows_asked_for():
+    gold = _gold()
+    gold.loc[gold.index[::2], "sample"] = "targeted"
+    predicted = leave_one_corpus_out(gold, "majority", select=lambda f: f[f["sample"] != "targeted"])
+    assert set(predicted["sample"]) == {"census"}
+
+
+def test_group_scores_mean_weighs_each_corpus_once_and_skips_undefined_scores():
+    gold = _gold()
+    predicted = leave_one_corpus_out(gold, "keywords_vader")
+    table = group_scores(predicted, n_boot=20).set_index("group")
+    groups = ["c0", "c1", "c2"]
+    assert list(table.index) == groups + ["mean"]
+    assert table.loc["mean", "tone_macro_f1"] == pytest.approx(table.loc[groups, "tone_macro_f1"].mean())
+    # the seeds hold no critical sentence: its F1 is undefined, not 0
+    assert table.loc[groups, "critical_f1"].isna().all() and (table.loc[groups, "critical_support"] == 0).all()
+
+
+def test_loco_needs_two_annotation_sets(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('annotations = "seeds"\nmodels = ["majority"]\n[cv]\nscheme = "leave-one-corpus-out"\n')
+    with pytest.raises(StanceInputError, match="at least two annotation sets"):
+        load_config(config)
+
+
+def test_balanced_decision_lets_a_rare_class_win_with_the_same_probabilities():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = np.where(X[:, 0] + 0.8 * rng.normal(size=400) > 1.6, "rare", "common")
+    argmax = CalibratedLinear().fit(X, y)
+    balanced = clone(argmax).set_params(decision="balanced").fit(X, y)
+    np.testing.assert_allclose(argmax.predict_proba(X), balanced.predict_proba(X))
+    assert (balanced.predict(X) == "rare").sum() > (argmax.predict(X) == "rare").sum()
+    with pytest.raises(ValueError, match="decision"):
+        CalibratedLinear(decision="vote").fit(X, y)
+
+
+def test_contrastive_pairs_are_balanced_over_classes():
+    from stance.features.finetuned import contrastive_pairs
+
+    labels = ["a"] * 95 + ["rare"] * 5
+    left, right, target = contrastive_pairs(labels, 2000, np.random.default_rng(0))
+    share_rare = np.mean([labels[i] == "rare" for i in left])
+    assert 0.4 < share_rare < 0.6  # the class is drawn uniformly, not by frequency
+    same = np.array([labels[a] == labels[b] for a, b in zip(left, right)])
+    assert (same == (target == 1.0)).all() and 0.4 < target.mean() < 0.6
+
+
+def test_finetuned_embeddings_change_the_encoder_and_keep_the_shape():
+    from stance.features.embeddings import embed
+    from stance.features.finetuned import FineTunedEmbeddings
+
+    texts = ["Send more tanks to Ukraine.", "Stop arming Kyiv now.", "The meeting is on Monday.",
+             "Weapons for Ukraine save lives.", "Not one more dollar for this war.", "Lunch was served at noon."]
+    labels = ["supportive", "critical", "neutral", "supportive", "critical", "neutral"]
+    encoder = FineTunedEmbeddings(n_pairs=8, batch_size=4, learning_rate=1e-3, random_state=1).fit(texts, labels)
+    tuned = encoder.transform(texts)
+    assert tuned.shape == (6, 384)
+    np.testing.assert_allclose(np.linalg.norm(tuned, axis=1), 1.0, rtol=1e-4)
+    assert not np.allclose(tuned, embed(texts))
+    assert all(w.dtype == np.float16 for w in encoder.weights_.values())
+    with pytest.raises(ValueError, match="needs labels"):
+        FineTunedEmbeddings().fit(texts)
