@@ -40,13 +40,12 @@ def model_id(classifier):
 
 def predict_table(classifier, texts):
     """Probabilities and decisions of ``classifier`` for a list of strings (:data:`PREDICTION_COLUMNS`)."""
-    proba = classifier.predict_proba(list(texts))
-    labels = classifier.decide(proba)
-    table = proba.copy()
+    labels = classifier.predict(list(texts), proba=True)
+    table = labels.reindex(columns=PROBA_COLUMNS).astype(float)
     for topic in TOPICS:
-        table[f"pred_{topic}"] = [int(topic in ts) for ts in labels["topics"]] if len(labels) else []
-    table["pred_tone"] = labels["tone"].to_numpy() if len(labels) else []
-    table["pred_stance"] = labels["stance"].to_numpy() if len(labels) else []
+        table[f"pred_{topic}"] = [int(topic in ts) for ts in labels["topics"]]
+    table["pred_tone"] = labels["tone"].to_numpy()
+    table["pred_stance"] = labels["stance"].to_numpy()
     return table[PREDICTION_COLUMNS]
 
 

@@ -142,48 +142,37 @@ class StanceClassifier:
         if self.models is None:
             raise RuntimeError("this StanceClassifier is not trained; call fit() or stance.load_classifier()")
 
-    def predict_proba(self, texts):
-        """Probabilities of every label for a list of strings.
+    def predict(self, texts, proba=False):
+        """Label a list of strings.
 
         Returns
         -------
         pandas.DataFrame
-            :data:`PROBA_COLUMNS`: ``p_<topic>`` (probability that the topic is present),
-            ``p_tone_<class>`` and ``p_stance_<class>`` (each row sums to one per task).
+            :data:`LABEL_COLUMNS`; with ``proba``, also every probability of tone and stance
+            (``p_tone_<class>``, ``p_stance_<class>``: all of :data:`PROBA_COLUMNS`).
         """
         self._check_fitted()
         texts = [str(t) for t in texts]
         if not texts:
-            return pd.DataFrame(columns=PROBA_COLUMNS, dtype=float)
+            return pd.DataFrame(columns=LABEL_COLUMNS + ([c for c in PROBA_COLUMNS if c not in LABEL_COLUMNS] if proba else []))
         inputs = self._inputs(texts)
-        columns = {f"p_{t}": p for t, p in zip(TOPICS, self.models["topics"].predict_proba(inputs).T)}
-        for task, labels in (("tone", TONES), ("stance", STANCES)):
-            columns.update({f"p_{task}_{c}": p for c, p in zip(labels, _class_proba(self.models[task], inputs, labels).T)})
-        return pd.DataFrame(columns)[PROBA_COLUMNS]
-
-    def decide(self, proba):
-        """Labels from :meth:`predict_proba`'s table: each topic by its threshold, tone and stance by the most
-        probable class; returns a DataFrame with :data:`LABEL_COLUMNS`."""
-        self._check_fitted()
-        if not len(proba):
-            return pd.DataFrame(columns=LABEL_COLUMNS)
-        topic_proba = proba[[f"p_{t}" for t in TOPICS]].to_numpy(float)
+        topic_proba = self.models["topics"].predict_proba(inputs)
         # Every topic model decides by a threshold on its probabilities (per topic when it has chosen one).
         topic_flags = topic_proba >= getattr(self.models["topics"], "thresholds_", 0.5)
-        tone = proba[[f"p_tone_{c}" for c in TONES]].to_numpy(float)
-        stance = proba[[f"p_stance_{c}" for c in STANCES]].to_numpy(float)
-        frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)}, index=proba.index)
+        tone = _class_proba(self.models["tone"], inputs, TONES)
+        stance = _class_proba(self.models["stance"], inputs, STANCES)
+        frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)})
         frame["topics"] = [[t for t, flag in zip(TOPICS, row) if flag] for row in topic_flags]
         # Each task model decides its class (by its own rule, e.g. the balanced decision of CalibratedLinear).
         frame["tone"] = np.asarray(self.models["tone"].predict(inputs), dtype=object)
         frame["tone_score"] = tone[:, TONES.index("positive")] - tone[:, TONES.index("negative")]
         frame["stance"] = np.asarray(self.models["stance"].predict(inputs), dtype=object)
         frame["stance_score"] = stance[:, STANCES.index("supportive")] - stance[:, STANCES.index("critical")]
+        if proba:
+            for task, labels, values in (("tone", TONES, tone), ("stance", STANCES, stance)):
+                for i, label in enumerate(labels):
+                    frame[f"p_{task}_{label}"] = values[:, i]
         return frame
-
-    def predict(self, texts):
-        """Label a list of strings; return a DataFrame with :data:`LABEL_COLUMNS`."""
-        return self.decide(self.predict_proba(texts))
 
     def label_sentences(self, sentences):
         """Label sentences.
