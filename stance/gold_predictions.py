@@ -99,7 +99,7 @@ def _predicted(model, test):
     return pd.concat([test[[*ID_COLUMNS, "gold_set", "sample"]], table], axis=1)
 
 
-def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, progress=None):
+def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, progress=None, previous=None):
     """Predict every gold sentence out of fold, in both designs, for the model ``classifier``.
 
     Parameters
@@ -113,6 +113,10 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, pr
         The grouped folds of the ``k-fold`` design (articles shuffled with ``seed``).
     progress : callable, optional
         Wraps the list of trainings (e.g. ``tqdm``).
+    previous : pandas.DataFrame, optional
+        Predictions stored earlier for this same model (same training data, hence the same folds):
+        a held-out part they cover whole is reused instead of trained again, and of a gold set the
+        model never saw only the sentences they lack are predicted (gold extended since).
 
     Returns
     -------
@@ -143,17 +147,27 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, pr
     jobs = [(KFOLD, i, training[training["article_id"].isin(fold)]) for i, fold in
             enumerate(article_folds(training, n_folds, seed))]
     jobs += [(LOCO, name, gold[gold["gold_set"] == name]) for name in dict.fromkeys(gold["gold_set"])]
+    stored = {} if previous is None else {d: part.drop_duplicates("sentence_id").set_index("sentence_id")
+                                         for d, part in previous.groupby("design")}
     parts = []
     for design, fold, test in (progress(jobs) if progress else jobs):
-        if design == KFOLD:
+        known = stored.get(design)
+        have = test["sentence_id"].isin(known.index) if known is not None else pd.Series(False, index=test.index)
+        if have.all() and len(test):
+            reused = known.loc[test["sentence_id"], PREDICTION_COLUMNS].set_index(test.index)
+            predicted = pd.concat([test[[*ID_COLUMNS, "gold_set", "sample"]], reused], axis=1)
+        elif design == KFOLD:
             predicted = _fit_predict(classifier.spec, training.drop(test.index), test, priors)
         elif fold in trained_on:
             rest = training[training["gold_set"] != fold]
             if rest.empty:
                 continue  # trained on this set alone: no model without it
             predicted = _fit_predict(classifier.spec, rest, test, priors)
-        else:
-            predicted = _predicted(classifier, test)
+        else:  # a set the model never saw: the model itself predicts the sentences not stored yet
+            new = _predicted(classifier, test[~have])
+            old = known.loc[test.loc[have, "sentence_id"], PREDICTION_COLUMNS].set_index(test.index[have]) if have.any() else None
+            reused = pd.concat([test.loc[have, [*ID_COLUMNS, "gold_set", "sample"]], old], axis=1) if old is not None else None
+            predicted = pd.concat([p for p in (reused, new) if p is not None]).loc[test.index]
         parts.append(predicted.assign(design=design, fold=str(fold)))
     return pd.concat(parts, ignore_index=True)[STORED_COLUMNS]
 

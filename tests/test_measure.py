@@ -249,6 +249,28 @@ def test_gold_predictions_are_out_of_fold_in_both_designs(small_model):
     assert (kfold.groupby("article_id")["fold"].nunique() == 1).all() and kfold["fold"].nunique() == 3
 
 
+def test_gold_predictions_reuse_what_an_earlier_run_covers(small_model, monkeypatch):
+    from stance import gold_predictions as G
+    from stance.gold_predictions import gold_predictions_path
+    from stance.models.persistence import load_classifier
+
+    folder, predictions = small_model
+    classifier = load_classifier(folder)
+    gold = stance.load_annotations()
+    first = set(gold["article_id"].unique()[:2])
+    gold = gold.assign(gold_set=np.where(gold["article_id"].isin(first), "seeds-a", "seeds-b"), sample="census")
+    gold = pd.concat([gold[gold["gold_set"] == "seeds-a"], gold[gold["gold_set"] == "seeds-b"]])
+    trained = []
+    fit_predict = G._fit_predict
+    monkeypatch.setattr(G, "_fit_predict", lambda *args: trained.append(1) or fit_predict(*args))
+    dropped = predictions[predictions["design"] == "k-fold"]["sentence_id"].iloc[:3]
+    previous = predictions[~((predictions["design"] == "k-fold") & predictions["sentence_id"].isin(dropped))]
+    again = G.build_gold_predictions(classifier, gold=gold, n_folds=3, previous=previous)
+    assert len(trained) == 1  # only the fold that lost sentences is trained again
+    pd.testing.assert_frame_equal(again.round(6), predictions.round(6), check_dtype=False)
+    assert gold_predictions_path(folder).with_suffix(".json").is_file()
+
+
 def test_gold_predictions_of_another_model_are_refused(small_model):
     from stance.gold_predictions import gold_predictions_path, load_gold_predictions
 
