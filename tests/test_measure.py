@@ -386,9 +386,19 @@ def test_the_default_method_is_the_one_the_committed_validation_chose():
     runs = sorted(Path(__file__).resolve().parents[1].glob("experiments/results/*-quantification/validation.json"))
     assert runs, "no committed quantification validation run"
     chosen = json.loads(runs[-1].read_text(encoding="utf-8"))["chosen"]
-    assert chosen["method"] in (Q.DEFAULT_METHOD, None)
-    if chosen["method"] is None:
-        assert Q.DEFAULT_METHOD in Q.METHODS
+    assert chosen["method"] == Q.DEFAULT_METHOD
+
+
+def test_choose_method_prefers_methods_that_qualify_everywhere():
+    from stance.simulation import choose_method
+
+    rows = [("split", "cc", 0.10, 0.20), ("split", "acc", 0.05, 0.93), ("split", "pacc", 0.04, 0.95),
+            ("across-corpora", "cc", 0.12, 0.20), ("across-corpora", "acc", 0.08, 0.91), ("across-corpora", "pacc", 0.07, 0.80)]
+    methods = pd.DataFrame(rows, columns=["validation", "method", "mae", "coverage"])
+    assert choose_method(methods)["method"] == "acc"  # pacc is better but does not cover across corpora
+    methods.loc[4, "coverage"] = 0.5
+    chosen = choose_method(methods)
+    assert (chosen["method"], chosen["rule"]) == ("pacc", "split only") and "too narrow" in chosen["reason"]
 
 
 def test_measure_is_a_lazy_public_attribute():
