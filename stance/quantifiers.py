@@ -195,6 +195,7 @@ class Quantifier(BaseEstimator):
     """
 
     soft = True
+    linear = False
     fitted_ = ()
 
     def fit(self, scores, labels, weights=None):
@@ -223,19 +224,23 @@ class CC(Quantifier):
     """Classify and count: the (weighted) share of each predicted class."""
 
     soft = False
+    linear = True  # depends on the group only through the weighted mean of its scores
 
     def predict(self, scores, weights=None):
-        return weighted_mean(scores, weights)
+        return self.from_shares(weighted_mean(scores, weights))
+
+    def from_shares(self, shares):
+        """The estimate from the group's weighted mean scores, (k,) or (B, k)."""
+        return shares
 
 
-class PCC(Quantifier):
+class PCC(CC):
     """Probabilistic classify and count: the (weighted) mean of the class probabilities."""
 
-    def predict(self, scores, weights=None):
-        return weighted_mean(scores, weights)
+    soft = True
 
 
-class ACC(Quantifier):
+class ACC(CC):
     """Adjusted classify and count: the decisions' shares corrected with the gold misclassification rates.
 
     Fitted: ``rates_`` (k, k) or (B, k, k), ``rates_[i, j]`` = P(predicted i | gold j).
@@ -251,7 +256,9 @@ class ACC(Quantifier):
         return self
 
     def predict(self, scores, weights=None):
-        shares = weighted_mean(scores, weights)
+        return self.from_shares(weighted_mean(scores, weights))
+
+    def from_shares(self, shares):
         return simplex_least_squares(self.rates_, shares)
 
 
@@ -468,7 +475,14 @@ def bootstrap_prevalence(method, gold, group, n_boot=1000, random_state=0, gold_
     point, batch = fitted
     estimate = point.predict(group.scores, group.weights)
     group_counts = group.bootstrap_counts(n_boot, rng)
-    chunk = max(1, max_cells // max(1, len(group) * (group.scores.shape[1] if method == "sld" else 1)))
+    if batch.linear:  # the replicates' weighted means, from per-article sums
+        sums = np.zeros((group.n_clusters, group.scores.shape[1]))
+        np.add.at(sums, group.cluster_codes, group.scores * group.weights[:, None])
+        mass = np.bincount(group.cluster_codes, weights=group.weights, minlength=group.n_clusters)
+        total = group_counts @ mass
+        shares = (group_counts @ sums) / np.where(total > 0, total, 1.0)[:, None]
+        return estimate, batch.from_shares(shares)
+    chunk = max(1, max_cells // max(1, len(group) * group.scores.shape[1]))
     replicates = np.empty((n_boot, group.scores.shape[1]))
     for start in range(0, n_boot, chunk):
         rows = slice(start, min(n_boot, start + chunk))
