@@ -165,41 +165,6 @@ def scores_by_group(predictions, group, path, title):
     return _save(fig, path)
 
 
-def sources_over_time(table, path, gold=None, title="Topics, tone and stance by source over time"):
-    """Topic shares and mean tone and stance scores per source and period, one line per source.
-
-    ``table`` comes from :func:`stance.summary.labels_by_source_and_period`; ``gold``
-    (the same table computed from gold labels of a sample) is drawn as markers.
-    """
-    panels = [*(f"share_{t}" for t in TOPICS), "tone_score", "stance_score"]
-    names = {**{f"share_{t}": f"share: {t.replace('_', ' ')}" for t in TOPICS}, "tone_score": "mean tone score",
-             "stance_score": "mean stance score"}
-    periods = sorted(set(table["period"]) | (set(gold["period"]) if gold is not None else set()))
-    position = {p: i for i, p in enumerate(periods)}
-    fig, axes = plt.subplots(len(panels), 1, figsize=(max(9, 0.7 * len(periods) + 4), 2.3 * len(panels)), sharex=True)
-    colors = plt.get_cmap("tab10")
-    for ax, column in zip(axes, panels):
-        for k, (source, rows) in enumerate(table.groupby("source")):
-            ax.plot([position[p] for p in rows["period"]], rows[column], marker="o", ms=3, color=colors(k % 10), label=source)
-            if gold is not None:
-                checked = gold[gold["source"] == source]
-                ax.scatter([position[p] for p in checked["period"]], checked[column], marker="D", s=22,
-                           facecolors="none", edgecolors=colors(k % 10))
-        ax.set_ylabel(names[column])
-        ax.grid(alpha=0.3)
-        if column.endswith("_score"):
-            ax.axhline(0, color="grey", lw=0.8)
-    axes[-1].set_xticks(range(len(periods)), periods, rotation=45, ha="right")
-    axes[-1].set_xlabel("period")
-    handles, labels = axes[0].get_legend_handles_labels()
-    if gold is not None:
-        handles.append(plt.Line2D([], [], marker="D", ls="", mfc="none", mec="black"))
-        labels.append("gold, random sample (check)")
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, title="source")
-    fig.suptitle(title, y=1.04)
-    return _save(fig, path)
-
-
 def quantification_validation(samples, path, validation, confidence=0.95):
     """Estimates against the true share, and interval coverage, per method and shifted class.
 
