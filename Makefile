@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean annotations default-model benchmark us-batch critical-voices-batch readme-results \
-	gold-predictions quantification describe
+.PHONY: run test install clean annotations default-model benchmark benchmark-dask us-batch critical-voices-batch \
+	readme-results gold-predictions quantification describe
 
 # The main job: split the seed corpus, label every sentence and article with the shipped model,
 # and run the default experiment suite (a new run folder in experiments/results/).
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e ".[dev,embeddings,notebooks]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,embeddings,notebooks,dask]"
 	touch $(STAMP)
 
 clean:
@@ -51,6 +51,12 @@ default-model: $(STAMP)
 # Labelling speed, load time and peak memory over a million sentences (prints numbers).
 benchmark: $(STAMP)
 	$(BIN)/python experiments/benchmark.py
+
+# Labelling on a local Dask cluster against the single process in the same run (prints numbers):
+# 1,000,000 sentences with the lexical model and 100,000 with the default; smaller with
+# BENCHMARK_ARGS="--lexical-sentences 100000 --default-sentences 10000".
+benchmark-dask: $(STAMP)
+	$(BIN)/python experiments/benchmark_dask.py $(BENCHMARK_ARGS)
 
 # The annotation batches: U.S. government corpus (260 random + 260 targeted sentences, seed 2026) and the
 # critical-voices batch over five corpora of the data home (plan.toml: 2,600 sentences, seed 2027).

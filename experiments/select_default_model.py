@@ -31,6 +31,8 @@ def main(argv=None):
     parser.add_argument("run", type=Path, help="an experiment run folder (with metrics.json and config.toml)")
     parser.add_argument("--report", default=ROOT / "docs" / "model_selection.md", type=Path)
     parser.add_argument("--model-out", default=default_model_path(), type=Path)
+    parser.add_argument("--trained", type=Path, help="a model already trained on the run's gold (skops), used when it is "
+                        "the chosen spec and its training-data hash matches; otherwise the model is trained here")
     args = parser.parse_args(argv)
 
     metrics = json.loads((args.run / "metrics.json").read_text(encoding="utf-8"))
@@ -44,7 +46,9 @@ def main(argv=None):
     candidates = [m for m in metrics["models"] if m not in BASELINES]
     chosen = best_model(scores, candidates)
     gold = load_gold(config["annotations"] + (config["train_annotations"] or []))
-    classifier = train_classifier(gold, chosen, priors=config["priors"], evaluate=False)
+    classifier = _pretrained(args.trained, chosen, gold, config["priors"]) if args.trained else None
+    if classifier is None:
+        classifier = train_classifier(gold, chosen, priors=config["priors"], evaluate=False)
     classifier.metadata.update({"gold_sets": sorted(set(gold["gold_set"])), "cv": f"{metrics['scheme']} (run {args.run.name})",
                                 "cv_metrics": {k: {"value": v["value"], "low": v["ci95_low"], "high": v["ci95_high"]}
                                                for k, v in metrics["models"][chosen].items()}})
@@ -63,6 +67,19 @@ def main(argv=None):
              f"{', '.join(sorted(set(gold['gold_set'])))}"
              f"{' plus the synthetic priors' if config['priors'] else ''}.", ""]
     print(f"wrote {write_text(chr(10).join(lines), args.report)}")
+
+
+def _pretrained(path, spec, gold, priors):
+    """The model in ``path`` if it is ``spec`` trained on exactly these rows (same SHA-256), else None."""
+    from stance.models.persistence import data_hash, load_classifier
+    from stance.models.training import load_priors, training_frame
+
+    classifier = load_classifier(path)
+    rows = training_frame(gold, load_priors() if priors else None)
+    if classifier.metadata.get("model") != spec or classifier.metadata.get("training_data_sha256") != data_hash(rows):
+        print(f"{path} is not {spec} trained on this gold: training it here")
+        return None
+    return classifier
 
 
 if __name__ == "__main__":

@@ -15,10 +15,11 @@ _EXPORTS = {
     "split_sentences": ".segment",
     "load_annotations": ".annotations",
     "load_classifier": ".models.persistence",
+    "label_dask": ".distributed",
     "measure": ".prevalence",
 }
-__all__ = ["StanceInputError", "load_annotations", "load_classifier", "load_corpus", "measure", "split_sentences",
-           "__version__"]
+__all__ = ["StanceInputError", "label_dask", "load_annotations", "load_classifier", "load_corpus", "measure",
+           "split_sentences", "__version__"]
 
 
 def __getattr__(name):

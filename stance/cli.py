@@ -6,10 +6,11 @@ Every command prints a one-line error and exits with status 2 on bad input.
 import argparse
 import sys
 
-from .errors import StanceInputError
+from .errors import MissingExtraError, StanceInputError
 from .models.classifier import DEFAULT_SPEC, MODEL_SPECS
 
 EXIT_BAD_INPUT = 2
+EXIT_MISSING_EXTRA = 1
 
 
 def _cmd_corpus(args):
@@ -134,29 +135,48 @@ def _cmd_label(args):
     from tqdm import tqdm
 
     from .corpus import load_corpus
-    from .io import atomic_path, table_format, write_rows
+    from .io import atomic_path, table_format, table_writer
     from .labels import aggregate_articles
     from .models.persistence import load_classifier
     from .segment import split_sentences
 
+    name = Path(args.path).stem if args.path else "seeds"
+    default_format = args.format or ("parquet" if args.engine == "dask" else "csv")
+    out = Path(args.out or f"{name}-{args.level}-labels.{default_format}")
+    if args.engine == "dask":
+        return _label_on_dask(args, out)
+    for option in ("scheduler", "partitions", "partition_on", "workers"):
+        if getattr(args, option) is not None:
+            raise StanceInputError(f"--{option.replace('_', '-')}", "needs --engine dask")
     classifier = load_classifier(args.model)
     articles = load_corpus(args.path)
-    name = Path(args.path).stem if args.path else "seeds"
-    out = Path(args.out or f"{name}-{args.level}-labels.{args.format or 'csv'}")
     fmt = table_format(out, args.format)
     rows = 0
     chunks = range(0, len(articles), args.chunk)
-    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+    with atomic_path(out) as tmp, table_writer(tmp, fmt) as write:
         bar = tqdm(total=len(articles), unit="article", desc="labelling", disable=len(articles) < args.chunk or None)
         for start in chunks:
             chunk = articles.iloc[start:start + args.chunk]
             labelled = classifier.label_sentences(split_sentences(chunk))
             table = labelled if args.level == "sentence" else aggregate_articles(labelled, chunk)
-            write_rows(table, handle, fmt, header=start == 0)
+            write(table)
             rows += len(table)
             bar.update(len(chunk))
         bar.close()
     print(f"wrote {rows} {args.level} rows to {out}")
+    return 0
+
+
+def _label_on_dask(args, out):
+    from .distributed import label_dask, require_dask
+
+    require_dask("--engine dask")
+    partition_on = [c.strip() for c in args.partition_on.split(",") if c.strip()] if args.partition_on else None
+    run = label_dask(args.path, out, model=args.model, level=args.level, fmt=args.format, partitions=args.partitions,
+                     partition_on=partition_on, scheduler=args.scheduler, n_workers=args.workers, chunk=args.chunk)
+    peak = max(run.peak_memory_mib.values(), default=0)
+    print(f"wrote {run.rows} {args.level} rows ({run.articles} articles, {run.partitions} partitions) to {out} "
+          f"on {run.workers} Dask workers in {run.seconds:.1f} s; peak worker memory {peak:,.0f} MiB")
     return 0
 
 
@@ -240,11 +260,12 @@ def _add_corpus_and_output(parser, out_help):
     """The corpus argument and the --out/--format options that corpus-reading commands share."""
     parser.add_argument(
         "path", nargs="?", default=None,
-        help="a folder of .txt files, a .txt, .csv or .jsonl file, or a bundled corpus name "
-        "(default: the seed corpus)",
+        help="a folder of .txt files, a .txt, .csv, .jsonl or .parquet file, a folder of Parquet (or JSONL and "
+        "CSV) files, or a bundled corpus name (default: the seed corpus)",
     )
     parser.add_argument("--out", metavar="FILE", help=out_help)
-    parser.add_argument("--format", choices=["csv", "jsonl"], help="table format (default: from FILE's suffix, else csv)")
+    parser.add_argument("--format", choices=["csv", "jsonl", "parquet"],
+                        help="table format (default: from FILE's suffix, .parquet for Parquet, else csv)")
 
 
 def build_parser():
@@ -294,6 +315,18 @@ def build_parser():
     label.add_argument("--level", choices=["sentence", "article"], default="sentence", help="one row per sentence (default) or per article")
     label.add_argument("--model", metavar="DIR", help="a model folder or file from `stance train` (default: the shipped model)")
     label.add_argument("--chunk", type=int, default=LABEL_CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
+    dask = label.add_argument_group(
+        "Dask", "--engine dask labels the corpus's partitions on a Dask cluster (pip install 'stance[dask]'); "
+        "the output is a Parquet dataset (default) or one CSV or JSONL file, with the labels of the local engine")
+    dask.add_argument("--engine", choices=["local", "dask"], default="local",
+                      help="local: this process (default); dask: a Dask cluster")
+    dask.add_argument("--scheduler", metavar="ADDRESS",
+                      help="a running Dask scheduler (tcp://host:8786); default: a local cluster, one worker per CPU")
+    dask.add_argument("--partitions", type=int, metavar="N",
+                      help="about N partitions (default: blocks of 4 MiB, at least two per worker)")
+    dask.add_argument("--partition-on", metavar="COLUMNS",
+                      help="Parquet dataset partitioned on these article columns, e.g. source,year (year: from date)")
+    dask.add_argument("--workers", type=int, metavar="N", help="worker processes of the local cluster (default: the CPUs)")
     label.set_defaults(run=_cmd_label)
 
     measure = commands.add_parser(
@@ -389,6 +422,9 @@ def main(argv=None):
     except StanceInputError as err:
         print(f"stance: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except MissingExtraError as err:
+        print(f"stance: error: {err}", file=sys.stderr)
+        return EXIT_MISSING_EXTRA
 
 
 if __name__ == "__main__":

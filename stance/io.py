@@ -1,6 +1,8 @@
 """Atomic writing of tables and text: a temporary file, then a rename.
 
-A reader never sees a half-written output, even if the process is killed.
+A reader never sees a half-written output, even if the process is killed. Tables are
+written as CSV, JSONL or Parquet (pyarrow, with a fixed schema per column name so that
+the files of one dataset agree).
 """
 
 import contextlib
@@ -11,7 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLE_FORMATS = ("csv", "jsonl")
+TABLE_FORMATS = ("csv", "jsonl", "parquet")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+# Arrow types of the columns the package writes, by name (any other column is inferred).
+_INT_COLUMNS = {"position", "paragraph", "start", "end", "n_sentences"}
+_BOOL_COLUMNS = {"boilerplate"}
+_LIST_COLUMNS = {"topics", "sentence_ids"}
 
 
 def _umask():
@@ -47,8 +54,10 @@ def table_format(path, fmt=None):
         if fmt not in TABLE_FORMATS:
             raise ValueError(f"unknown table format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
         return fmt
-    suffix = Path(path).suffix.lower().lstrip(".")
-    return suffix if suffix in TABLE_FORMATS else "csv"
+    suffix = Path(path).suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    return suffix.lstrip(".") if suffix.lstrip(".") in TABLE_FORMATS else "csv"
 
 
 def _jsonable(value):
@@ -78,19 +87,97 @@ def write_rows(frame, handle, fmt, header=True):
             handle.write("\n")
 
 
+def _arrow_type(name, values):
+    import pyarrow as pa
+
+    if name in _LIST_COLUMNS or any(isinstance(v, (list, tuple)) for v in values[:1000]):
+        return pa.list_(pa.string())
+    if name in _INT_COLUMNS:
+        return pa.int64()
+    if name in _BOOL_COLUMNS:
+        return pa.bool_()
+    if name.startswith(("p_", "share_")) or name.endswith("_score"):
+        return pa.float64()
+    return None
+
+
+def arrow_schema(frame):
+    """The Arrow schema a table is written with: fixed types for the package's columns.
+
+    ``topics`` and ``sentence_ids`` are lists of strings (also when every list is empty),
+    positions and offsets 64-bit integers, probabilities, shares and scores floats, text
+    columns strings; other columns keep the type Arrow infers (strings for text).
+    """
+    import pyarrow as pa
+
+    inferred = pa.Schema.from_pandas(frame, preserve_index=False)
+    fields = []
+    for field in inferred:
+        kind = _arrow_type(field.name, list(frame[field.name]))
+        if kind is None:
+            kind = field.type
+            if pa.types.is_large_string(kind) or pa.types.is_null(kind):
+                kind = pa.string()
+        fields.append(pa.field(field.name, kind))
+    return pa.schema(fields)
+
+
+def to_arrow(frame, schema=None):
+    """A pandas DataFrame as an Arrow table with :func:`arrow_schema` (or ``schema``)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, schema=schema or arrow_schema(frame), preserve_index=False)
+
+
+@contextlib.contextmanager
+def table_writer(path, fmt):
+    """Open ``path`` for a table written in parts; yield ``write(frame)``.
+
+    CSV gets its header from the first part; Parquet takes its schema from the first
+    part (:func:`arrow_schema`) and writes each part as a row group. ``path`` is written
+    directly: wrap it in :func:`atomic_path` for an atomic output.
+    """
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        state = {"writer": None}
+
+        def write(frame):
+            if state["writer"] is None:
+                state["schema"] = arrow_schema(frame)
+                state["writer"] = pq.ParquetWriter(str(path), state["schema"])
+            state["writer"].write_table(to_arrow(frame, state["schema"]))
+
+        try:
+            yield write
+        finally:
+            if state["writer"] is not None:
+                state["writer"].close()
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        state = {"header": True}
+
+        def write(frame):
+            write_rows(frame, handle, fmt, header=state["header"])
+            state["header"] = False
+
+        yield write
+
+
 def write_table(frame, path, fmt=None):
-    """Write a DataFrame atomically to ``path`` as CSV or JSONL and return the path.
+    """Write a DataFrame atomically to ``path`` as CSV, JSONL or Parquet and return the path.
 
     Parameters
     ----------
     frame : pandas.DataFrame
     path : str or Path
-    fmt : {"csv", "jsonl"} or None
-        None picks the format from the suffix, CSV when it says nothing.
+    fmt : {"csv", "jsonl", "parquet"} or None
+        None picks the format from the suffix (``.parquet`` or ``.pq`` for Parquet),
+        CSV when it says nothing.
     """
     fmt = table_format(path, fmt)
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
-        write_rows(frame, handle, fmt)
+    with atomic_path(path) as tmp, table_writer(tmp, fmt) as write:
+        write(frame)
     return Path(path)
 
 

@@ -29,3 +29,13 @@ def built_wheel(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     (wheel,) = folder.glob("stance-*.whl")
     return wheel
+
+
+@pytest.fixture(scope="session")
+def lexicon_model(tmp_path_factory):
+    """A small model without torch (lexicon counts, stance cues, VADER), trained on the seed gold; its file."""
+    from stance.models.persistence import save_classifier
+    from stance.models.training import train_classifier
+
+    path = tmp_path_factory.mktemp("models") / "lexicon.skops"
+    return save_classifier(train_classifier(stance.load_annotations(), "lexicon", priors=False, evaluate=False), path)

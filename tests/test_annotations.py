@@ -116,8 +116,8 @@ def test_a_disagreement_without_adjudication_is_rejected(seed_sentences):
         build_gold(seed_sentences, a, b, a.iloc[0:0])
 
 
-def _write_gold(tmp_path, edit):
-    frame = pd.read_csv(GOLD_FILE, dtype=str, keep_default_na=False)
+def _write_gold(tmp_path, edit, source=GOLD_FILE):
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     edit(frame)
     path = tmp_path / "gold.csv"
     frame.to_csv(path, index=False)
@@ -166,14 +166,6 @@ def test_an_annotation_on_a_boilerplate_sentence_is_rejected(tmp_path, seed_sent
 US_GOLD_FILE = Path(stance.__file__).parent / "data" / "gold" / "us-government-2022.csv"
 
 
-def _write_us_gold(tmp_path, edit):
-    frame = pd.read_csv(US_GOLD_FILE, dtype=str, keep_default_na=False)
-    edit(frame)
-    path = tmp_path / "us.csv"
-    frame.to_csv(path, index=False)
-    return path
-
-
 def test_third_party_gold_stores_a_hash_and_joins_the_text_from_the_corpus():
     stored = pd.read_csv(US_GOLD_FILE, dtype=str, keep_default_na=False)
     assert "text" not in stored.columns and stored["text_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
@@ -183,21 +175,19 @@ def test_third_party_gold_stores_a_hash_and_joins_the_text_from_the_corpus():
     assert articles.loc[row["article_id"], "text"][row["start"]:row["end"]] == row["text"]
 
 
-def test_a_changed_sentence_is_rejected_naming_it(tmp_path):
-    def change(frame):
-        frame.loc[3, "text_sha256"] = "0" * 64
-    path = _write_us_gold(tmp_path, change)
+def _zero_hash(frame):
+    frame.loc[3, "text_sha256"] = "0" * 64
+
+
+def _shift_span(frame):
+    frame.loc[3, "start"] = str(int(frame.loc[3, "start"]) + 1)
+
+
+@pytest.mark.parametrize("edit, problem", [(_zero_hash, "text differs from the corpus"), (_shift_span, "no sentence has that span")])
+def test_hashed_gold_that_no_longer_matches_is_rejected_naming_the_sentence(tmp_path, edit, problem):
+    path = _write_gold(tmp_path, edit, source=US_GOLD_FILE)
     sid = pd.read_csv(path, dtype=str).loc[3, "sentence_id"]
-    with pytest.raises(stance.StanceInputError, match=f"sentence {sid} .*text differs from the corpus"):
-        stance.load_annotations(path, corpus="us-government-2022")
-
-
-def test_a_moved_span_is_rejected_naming_it(tmp_path):
-    def shift(frame):
-        frame.loc[5, "start"] = str(int(frame.loc[5, "start"]) + 1)
-    path = _write_us_gold(tmp_path, shift)
-    sid = pd.read_csv(path, dtype=str).loc[5, "sentence_id"]
-    with pytest.raises(stance.StanceInputError, match=f"sentence {sid} .*no sentence has that span"):
+    with pytest.raises(stance.StanceInputError, match=f"sentence {sid} .*{problem}"):
         stance.load_annotations(path, corpus="us-government-2022")
 
 

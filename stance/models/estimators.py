@@ -72,7 +72,8 @@ class CalibratedLinear(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         proba = self.predict_proba(X)
-        if self.decision == "balanced":
+        # Models saved before the decision rule existed (the shipped default) decide by argmax.
+        if getattr(self, "decision", "argmax") == "balanced":
             proba = proba / self.class_prior_
         return self.classes_[np.argmax(proba, axis=1)]
 
