@@ -189,7 +189,7 @@ def quantification_validation(samples, path, validation, confidence=0.95):
         high = max(part["true"].max(), part["estimate"].max()) * 1.05 + 0.01
         top.plot([0, high], [0, high], color="grey", ls="--", lw=0.8, label="true share")
         top.set_title(task.replace("_", " ") if label == "present" else f"{task}: {label}")
-        top.set_xlabel("true share in the sample")
+        top.set_xlabel("true share")
         bottom.axhline(confidence, color="grey", lw=0.8)
         bottom.axhline(0.9, color="grey", lw=0.8, ls=":")
         bottom.set_xlabel("target share")

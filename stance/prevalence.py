@@ -158,8 +158,10 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
     design : {"auto", "k-fold", "leave-one-corpus-out"}
         ``auto``: ``k-fold`` when the model was trained on the corpus's gold, else leave-one-corpus-out.
     choice : {"auto", "own", "pooled"}
-        ``own``: the corpus's gold only; ``pooled``: every gold set of the design; ``auto``: own when
-        it holds ``min_gold`` sentences of every class, else pooled.
+        ``own``: the corpus's gold only; ``pooled``: every gold set of the design (in leave-one-corpus-out,
+        for a corpus the model was not trained on, every set the model was not trained on either, when
+        there is one: those the model itself predicted); ``auto``: own when it holds ``min_gold``
+        sentences of every class, else pooled.
     min_gold : int
 
     Returns
@@ -177,6 +179,10 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
     if choice not in GOLD_CHOICES:
         raise ValueError(f"unknown gold choice {choice!r}; choose from {', '.join(GOLD_CHOICES)}")
     rows = gold[gold["design"] == design]
+    if design == LOCO and (~rows["gold_set"].isin(trained_on)).any() and corpus not in trained_on:
+        # Sets the model never saw are predicted by the model itself; a set it was trained on only by a
+        # model trained without it (smaller). For a corpus the model never saw, the first are the match.
+        rows = rows[~rows["gold_set"].isin(trained_on)]
     classes = TASK_CLASSES[task]
 
     def shortfall(part):

@@ -9,6 +9,10 @@ each sample's prevalence with error rates from other gold, and its 95% bootstrap
 absolute error of the shifted class's estimate and how often the interval covers the true
 share, in two designs:
 
+The gold is, by default (``gold_sets = "unseen"``), that of the sets the model was not trained on,
+which the model itself predicted (the leave-one-corpus-out predictions of a set it was trained on come
+from a smaller model trained without it).
+
 - ``split``: the gold's articles split at random into halves, error rates from one half, test
   samples from the other (error rates measured on the same kind of text as the target);
 - ``across-corpora``: error rates from every other gold set, test samples from one gold set (a
@@ -49,6 +53,7 @@ DEFAULTS = {
     "kind": KIND, "name": None, "description": "", "gold_predictions": None, "design": "leave-one-corpus-out",
     "methods": list(METHODS), "sample_size": 300, "repeats": 10, "repeats_across": 5, "bootstrap": 200,
     "confidence": 0.95, "coverage_floor": 0.90, "min_pool": 10, "seed": 0, "validations": list(VALIDATIONS),
+    "gold_sets": "unseen",
     "grid": {},
 }
 
@@ -79,6 +84,9 @@ def load_config(path):
         raise StanceInputError(path, f"unknown method {bad[0]!r}; choose from {', '.join(METHODS)}")
     if "cc" not in config["methods"]:
         raise StanceInputError(path, "methods must include 'cc', the reference every method must beat")
+    if config["gold_sets"] not in ("unseen", "all"):
+        raise StanceInputError(path, f"gold_sets must be 'unseen' (the sets the model was not trained on) or 'all', "
+                               f"not {config['gold_sets']!r}")
     bad = [v for v in config["validations"] if v not in VALIDATIONS]
     if bad:
         raise StanceInputError(path, f"unknown validation {bad[0]!r}; choose from {', '.join(VALIDATIONS)}")
@@ -263,7 +271,10 @@ def run_validation(config_path, results=None, progress=None):
     results = Path(results) if results else config_path.parent / "results"
     path = None if config["gold_predictions"] in (None, "default") else config_path.parent / config["gold_predictions"]
     gold, about = load_gold_predictions(path)
-    gold = gold[gold["design"] == config["design"]].reset_index(drop=True)
+    gold = gold[gold["design"] == config["design"]]
+    if config["gold_sets"] == "unseen" and (~gold["gold_set"].isin(about.get("trained_on", []))).any():
+        gold = gold[~gold["gold_set"].isin(about.get("trained_on", []))]
+    gold = gold.reset_index(drop=True)
     if gold.empty:
         raise StanceInputError(config_path, f"the gold predictions hold no row of design {config['design']!r}")
     with warnings.catch_warnings():
@@ -275,7 +286,7 @@ def run_validation(config_path, results=None, progress=None):
     folder = new_run_folder(results, config["name"])
     write_text(config_path.read_text(encoding="utf-8"), folder / "config.toml")
     write_text(json.dumps(environment(), indent=2) + "\n", folder / "environment.json")
-    write_table(samples, folder / "samples.csv")
+    write_table(samples.round(6), folder / "samples.csv")
     write_table(methods, folder / "methods.csv")
     write_table(tasks, folder / "tasks.csv")
     record = {"config": config["name"], "kind": KIND, "gold_predictions": about.get("model"), "design": config["design"],
@@ -298,8 +309,10 @@ def validation_summary(config, about, gold, methods, tasks, chosen, figure_paths
     task_rows = tasks.assign(mae=tasks["mae"].round(4), coverage=tasks["coverage"].round(3),
                              mean_width=tasks["mean_width"].round(3))
     lines = [f"# Experiment `{config['name']}` (quantification)", "", config["description"], "",
-             f"Out-of-fold gold predictions of model `{about.get('model')}`, design `{config['design']}`: "
-             f"{len(gold)} gold sentences ({sets}; random, targeted and census samples). Test samples of "
+             f"Out-of-fold gold predictions of model `{about.get('model')}`, design `{config['design']}`"
+             + (f", the gold sets the model was not trained on (it was trained on {', '.join(about.get('trained_on', []))}), "
+                "each predicted by the model itself" if config["gold_sets"] == "unseen" else "")
+             + f": {len(gold)} gold sentences ({sets}; random and targeted samples). Test samples of "
              f"{config['sample_size']} sentences drawn with a shifted prevalence of one class against the rest "
              f"(QuaPy's artificial-prevalence sampling; grid: {grid}); `split`: {config['repeats']} random halvings "
              f"of the gold's articles (error rates from one half, samples from the other); `across-corpora`: error "
