@@ -244,7 +244,7 @@ def _cmd_measure(args):
 
     table = measure(args.path, by=args.by, level=args.level, method=args.method, min_size=args.min_size,
                     model=args.model, predictions=args.predictions, design=args.design, gold=args.gold,
-                    min_gold=args.min_gold, n_boot=args.bootstrap, random_state=args.seed,
+                    min_gold=args.min_gold, gold_sample=args.gold_sample, n_boot=args.bootstrap, random_state=args.seed,
                     progress=lambda chunks: tqdm(chunks, desc="labelling", unit="chunk", disable=len(chunks) < 2 or None))
     shown, notes = summary_lines(table)
     print(format_table(shown))
@@ -353,6 +353,9 @@ def build_parser():
     measure.add_argument("--gold", default="auto", choices=["auto", "own", "pooled"],
                          help="error rates from the corpus's own gold, from all gold sets, or own when it suffices (default)")
     measure.add_argument("--min-gold", type=int, default=10, help="gold sentences needed per class (default: %(default)s)")
+    measure.add_argument("--gold-sample", default="all", choices=["all", "random"],
+                         help="error rates from every gold sentence (default), or only those drawn at random (which "
+                         "represent their corpus; the targeted ones were selected by cues)")
     measure.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default: %(default)s)")
     measure.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default: %(default)s)")
     measure.set_defaults(run=_cmd_measure)

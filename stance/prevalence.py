@@ -39,6 +39,8 @@ TOO_SMALL = "below min_size"
 TOO_LITTLE_GOLD = "too little gold"
 GOLD_CHOICES = ("auto", "own", "pooled")
 RESAMPLING = ("articles", "corpora")
+GOLD_SAMPLES = ("all", "random")
+AT_BOUNDARY = "the correction removed the whole raw share in every replicate (error rates may not carry over)"
 
 
 def output_task(task):
@@ -144,7 +146,7 @@ class PrevalenceEstimator(BaseEstimator):
         return {"estimate": estimate, "low": low, "high": high, "raw": raw}
 
 
-def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="auto", min_gold=MIN_GOLD):
+def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="auto", min_gold=MIN_GOLD, sample="all"):
     """The gold rows that measure the error rates for ``task`` on ``corpus``.
 
     Parameters
@@ -163,6 +165,10 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
         there is one: those the model itself predicted); ``auto``: own when it holds ``min_gold``
         sentences of every class, else pooled.
     min_gold : int
+    sample : {"all", "random"}
+        ``random``: only the gold sentences drawn at random (and census gold), which represent their
+        corpus within each class; ``all`` adds the targeted samples, selected by cues (more sentences
+        of the rare classes, but not typical of them).
 
     Returns
     -------
@@ -178,7 +184,11 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
         raise ValueError(f"unknown design {design!r}; choose from auto, {', '.join(DESIGNS)}")
     if choice not in GOLD_CHOICES:
         raise ValueError(f"unknown gold choice {choice!r}; choose from {', '.join(GOLD_CHOICES)}")
+    if sample not in GOLD_SAMPLES:
+        raise ValueError(f"unknown gold sample {sample!r}; choose from {', '.join(GOLD_SAMPLES)}")
     rows = gold[gold["design"] == design]
+    if sample == "random":
+        rows = rows[rows["sample"].isin(["random", "census"])]
     if design == LOCO and (~rows["gold_set"].isin(trained_on)).any() and corpus not in trained_on:
         # Sets the model never saw are predicted by the model itself; a set it was trained on only by a
         # model trained without it (smaller). For a corpus the model never saw, the first are the match.
@@ -196,7 +206,8 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
     sets = list(dict.fromkeys(chosen["gold_set"]))
     # A corpus measured with other corpora's error rates: their spread between corpora is uncertainty too.
     resampling = "corpora" if design == LOCO and len(sets) > 1 else "articles"
-    record = {"design": design, "gold_sets": ";".join(sets), "gold_sentences": len(chosen), "resampling": resampling}
+    record = {"design": design, "gold_sets": ";".join(sets), "gold_sentences": len(chosen), "gold_sample": sample,
+              "resampling": resampling}
     missing = shortfall(chosen)
     if missing:
         return None, {**record, "status": f"{TOO_LITTLE_GOLD} ({', '.join(missing)})"}
@@ -215,8 +226,8 @@ def _corpus_name(corpus):
 
 
 def measure(corpus=None, by=("source",), level="sentence", method=None, min_size=MIN_SIZE, model=None,
-            predictions=None, gold_predictions=None, design="auto", gold="auto", min_gold=MIN_GOLD, n_boot=N_BOOT,
-            confidence=0.95, random_state=0, progress=None, corpus_name=None):
+            predictions=None, gold_predictions=None, design="auto", gold="auto", min_gold=MIN_GOLD, gold_sample="all",
+            n_boot=N_BOOT, confidence=0.95, random_state=0, progress=None, corpus_name=None):
     """Prevalence of every topic, tone and stance class per group, corrected for classifier error.
 
     Parameters
@@ -240,7 +251,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         reuse them from (written there when absent or made by another model).
     gold_predictions : str or Path, optional
         The model's out-of-fold gold predictions (default: beside the model).
-    design, gold, min_gold
+    design, gold, min_gold, gold_sample
         Which gold measures the error rates (:func:`choose_gold`).
     n_boot, confidence, random_state
         The bootstrap; the same arguments give the same numbers.
@@ -254,8 +265,9 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
     pandas.DataFrame
         One row per group, task and class: the ``by`` columns, ``level, task, class, prevalence,
         ci_low, ci_high, raw_share, n`` (sentences or articles), ``sentences, articles, method,
-        status, design, gold_sets, gold_sentences``. ``status`` is ``ok``, ``below min_size``,
-        ``too little gold (...)`` or a date problem; only ``ok`` rows have estimates.
+        status, warning, design, gold_sets, gold_sentences, gold_sample, resampling``. ``status`` is ``ok``,
+        ``below min_size``, ``too little gold (...)`` or a date problem; only ``ok`` rows have estimates.
+        ``warning`` flags an estimate whose every replicate is 0 while the raw share is not.
         ``table.attrs`` holds ``dates`` (articles with a missing or unparseable date).
 
     Raises
@@ -295,7 +307,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
 
     estimators = {}
     for task in TASKS:
-        rows, record = choose_gold(gold_rows, task, name, trained_on, design, gold, min_gold)
+        rows, record = choose_gold(gold_rows, task, name, trained_on, design, gold, min_gold, gold_sample)
         fitted = None if rows is None else PrevalenceEstimator(task, method, n_boot, confidence, random_state,
                                                                record["resampling"]).fit(rows)
         estimators[task] = (fitted, record)
@@ -320,17 +332,19 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
             result = fitted.estimate(part, part["_weight"].to_numpy(), key) if status == OK else None
             for index, label in output_classes(task):
                 row = {**base, "task": output_task(task), "class": label, "prevalence": np.nan, "ci_low": np.nan,
-                       "ci_high": np.nan, "raw_share": np.nan, "status": status,
-                       **{k: record[k] for k in ("design", "gold_sets", "gold_sentences", "resampling")}}
+                       "ci_high": np.nan, "raw_share": np.nan, "status": status, "warning": "",
+                       **{k: record[k] for k in ("design", "gold_sets", "gold_sentences", "gold_sample", "resampling")}}
                 if result is not None:
                     row.update(prevalence=result["estimate"][index], ci_low=result["low"][index],
                                ci_high=result["high"][index], raw_share=result["raw"][index])
+                    if row["raw_share"] > 0 and row["ci_high"] <= 0:
+                        row["warning"] = AT_BOUNDARY
                 elif status.startswith(TOO_LITTLE_GOLD):
                     weights = part["_weight"].to_numpy()
                     row["raw_share"] = float(weights @ (task_decisions(part, task) == index) / weights.sum())
                 out.append(row)
     columns = [*by, "level", "task", "class", "prevalence", "ci_low", "ci_high", "raw_share", "n", "sentences",
-               "articles", "method", "status", "design", "gold_sets", "gold_sentences", "resampling"]
+               "articles", "method", "status", "warning", "design", "gold_sets", "gold_sentences", "gold_sample", "resampling"]
     table = pd.DataFrame(out, columns=columns)
     table.attrs["dates"] = date_report(articles) if any(b in ("year", "quarter", "month") for b in by) else {}
     table.attrs["gold"] = {"model": about.get("model"), "without_prediction": about.get("without_prediction", {})}
@@ -353,7 +367,7 @@ def summary_lines(table):
     def cell(row):
         if pd.isna(row["prevalence"]):
             return ""
-        return f"{row['prevalence']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
+        return f"{row['prevalence']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]" + ("*" if row.get("warning") else "")
 
     shown = table[by + ["task", "class"]].copy()
     shown["estimate"] = [cell(r) for r in table.to_dict(orient="records")]
@@ -369,6 +383,10 @@ def summary_lines(table):
             row = part.iloc[0]
             notes.append(f"error rates of {key}: {row['design']} predictions of {row['gold_sentences']} "
                          f"gold sentences ({row['gold_sets'].replace(';', ', ')}; bootstrap over {row['resampling']})")
+    flagged = table[table["warning"] != ""] if "warning" in table else table.iloc[0:0]
+    if len(flagged):
+        notes.append(f"{len(flagged)} estimate(s) at 0 in every replicate while the raw share is not (marked *): "
+                     "the correction removed the whole raw share; the gold's error rates may not carry over to this corpus")
     groups = table.drop_duplicates(by)
     small = groups[groups["status"] == TOO_SMALL]
     if len(small):

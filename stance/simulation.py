@@ -19,6 +19,10 @@ from a smaller model trained without it).
   corpus without gold of its own); only where that set holds ``min_pool`` sentences of the
   shifted class and of the rest. The gold is resampled by corpus and then by article, as
   :func:`stance.measure` does for a corpus without gold of its own.
+- ``random-samples`` (a check, not used to choose): each corpus's random sample as it is (its own
+  prevalence, sentences drawn at random from the corpus, so typical of it, unlike the targeted
+  ones), estimated with error rates from that corpus's targeted gold (``own targeted gold``) or from
+  the other corpora (``other corpora``). The class of interest of each task is the grid's.
 
 The default method is the one with the lowest mean absolute error among those that beat
 classify and count and reach the coverage floor in both designs, or, failing that, in ``split``
@@ -48,7 +52,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 KIND = "quantification"
-VALIDATIONS = ("split", "across-corpora")
+VALIDATIONS = ("split", "across-corpora", "random-samples")
+# The validations that choose the default method (shifted prevalence over a grid); random-samples is a check.
+CHOOSING = ("split", "across-corpora")
+OWN, OTHERS = "random-samples, own targeted gold", "random-samples, other corpora"
 DEFAULTS = {
     "kind": KIND, "name": None, "description": "", "gold_predictions": None, "design": "leave-one-corpus-out",
     "methods": list(METHODS), "sample_size": 300, "repeats": 10, "repeats_across": 5, "bootstrap": 200,
@@ -130,16 +137,22 @@ def _fits(methods, gold, task, n_boot, seed_key, nested):
 
 
 def _estimates(config, fitted, pool, task, target, prevalence, key):
-    """One APP sample of ``pool`` at ``prevalence`` and every method's estimate of it (rows of samples.csv)."""
+    """One sample of ``pool`` and every method's estimate of it (rows of samples.csv): an APP sample at
+    ``prevalence`` of class ``target``, or the whole pool as it is when ``prevalence`` is None."""
     labels = task_labels(pool, task)
-    seed = int(_seed(config["seed"], "sample", *key).integers(2**31 - 1))
-    index = _sample_index(labels, target, prevalence, config["sample_size"], seed)
+    if prevalence is None:
+        index = np.arange(len(pool))
+        clusters = pool["article_id"].to_numpy()
+    else:
+        seed = int(_seed(config["seed"], "sample", *key).integers(2**31 - 1))
+        index = _sample_index(labels, target, prevalence, config["sample_size"], seed)
+        clusters = np.arange(len(index))  # APP draws sentences one by one
     sample = pool.iloc[index]
     truth = np.bincount(labels[index], minlength=len(TASK_CLASSES[task])) / len(index)
     raw = _scores(sample, task, False).mean(axis=0)
     rows = []
     for method, quantifiers in fitted.items():
-        group = Sample(_scores(sample, task, METHODS[method].soft), np.arange(len(sample)))
+        group = Sample(_scores(sample, task, METHODS[method].soft), clusters)
         estimate, replicates = bootstrap_prevalence(method, None, group, n_boot=config["bootstrap"],
                                                     random_state=_seed(config["seed"], "boot", method, *key),
                                                     fitted=quantifiers)
@@ -147,7 +160,8 @@ def _estimates(config, fitted, pool, task, target, prevalence, key):
         for c, label in enumerate(TASK_CLASSES[task]):
             if len(TASK_CLASSES[task]) == 2 and c == 0:
                 continue  # a topic: its presence only
-            rows.append({"task": task, "class": label, "shifted": c == target, "target_prevalence": prevalence,
+            rows.append({"task": task, "class": label, "shifted": c == target,
+                         "target_prevalence": np.nan if prevalence is None else prevalence,
                          "method": method, "true": truth[c], "estimate": estimate[c], "low": low[c], "high": high[c],
                          "raw": raw[c]})
     return rows
@@ -175,7 +189,24 @@ def simulate(gold, config, progress=None):
     if "across-corpora" in config["validations"]:
         for corpus in dict.fromkeys(gold["gold_set"]):
             jobs.append(("across-corpora", corpus, None, gold[gold["gold_set"] != corpus], gold[gold["gold_set"] == corpus]))
+    if "random-samples" in config["validations"]:
+        for corpus in dict.fromkeys(gold["gold_set"]):
+            own = gold["gold_set"] == corpus
+            drawn = own & (gold["sample"] == "random")
+            if drawn.sum() >= config["min_pool"]:
+                jobs.append((OWN, corpus, None, gold[own & ~drawn], gold[drawn]))
+                jobs.append((OTHERS, corpus, None, gold[~own], gold[drawn]))
     for validation, corpus, repeat, calibration, pool in (progress(jobs) if progress else jobs):
+        if validation in (OWN, OTHERS):
+            for task, target, _ in config["grid_points"]:
+                counts = np.bincount(task_labels(calibration, task), minlength=len(TASK_CLASSES[task]))
+                if counts.min() < config["min_pool"]:
+                    continue
+                fitted = _fits(config["methods"], calibration, task, config["bootstrap"],
+                               (config["seed"], "gold", validation, corpus, task), nested=validation == OTHERS)
+                for row in _estimates(config, fitted, pool, task, target, None, (validation, corpus, task)):
+                    rows.append({"validation": validation, "corpus": corpus, "repeat": 0, **row})
+            continue
         for task, target, grid in config["grid_points"]:
             labels = task_labels(pool, task)
             if min((labels == target).sum(), (labels != target).sum()) < config["min_pool"]:
@@ -232,6 +263,7 @@ def choose_method(methods, floor=0.90):
         ``method``, ``rule`` (``every validation``, ``split only`` or ``lowest error``),
         ``qualified`` (per validation, the methods that qualify) and ``reason`` (the numbers).
     """
+    methods = methods[methods["validation"].isin(CHOOSING)]
     wide = methods.pivot(index="method", columns="validation", values=["mae", "coverage"])
     validations = list(wide["mae"].columns)
     mean_mae = wide["mae"].mean(axis=1)
