@@ -353,9 +353,9 @@ def build_parser():
     measure.add_argument("--gold", default="auto", choices=["auto", "own", "pooled"],
                          help="error rates from the corpus's own gold, from all gold sets, or own when it suffices (default)")
     measure.add_argument("--min-gold", type=int, default=10, help="gold sentences needed per class (default: %(default)s)")
-    measure.add_argument("--gold-sample", default="all", choices=["all", "random"],
-                         help="error rates from every gold sentence (default), or only those drawn at random (which "
-                         "represent their corpus; the targeted ones were selected by cues)")
+    measure.add_argument("--gold-sample", default="random", choices=["random", "all"],
+                         help="error rates from the gold sentences drawn at random, which represent their corpus "
+                         "(default), or also from the targeted ones, selected by cues (more rare-class gold, not typical)")
     measure.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default: %(default)s)")
     measure.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default: %(default)s)")
     measure.set_defaults(run=_cmd_measure)

@@ -146,7 +146,7 @@ class PrevalenceEstimator(BaseEstimator):
         return {"estimate": estimate, "low": low, "high": high, "raw": raw}
 
 
-def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="auto", min_gold=MIN_GOLD, sample="all"):
+def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="auto", min_gold=MIN_GOLD, sample="random"):
     """The gold rows that measure the error rates for ``task`` on ``corpus``.
 
     Parameters
@@ -165,10 +165,11 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
         there is one: those the model itself predicted); ``auto``: own when it holds ``min_gold``
         sentences of every class, else pooled.
     min_gold : int
-    sample : {"all", "random"}
-        ``random``: only the gold sentences drawn at random (and census gold), which represent their
-        corpus within each class; ``all`` adds the targeted samples, selected by cues (more sentences
-        of the rare classes, but not typical of them).
+    sample : {"random", "all"}
+        ``random`` (the default): only the gold sentences drawn at random (and census gold), which
+        represent their corpus within each class; ``all`` adds the targeted samples, selected by cues:
+        more sentences of the rare classes, but not typical of them (their negatives are hard cases,
+        which makes the false-positive rates too high for a corpus and the correction remove too much).
 
     Returns
     -------
@@ -226,7 +227,7 @@ def _corpus_name(corpus):
 
 
 def measure(corpus=None, by=("source",), level="sentence", method=None, min_size=MIN_SIZE, model=None,
-            predictions=None, gold_predictions=None, design="auto", gold="auto", min_gold=MIN_GOLD, gold_sample="all",
+            predictions=None, gold_predictions=None, design="auto", gold="auto", min_gold=MIN_GOLD, gold_sample="random",
             n_boot=N_BOOT, confidence=0.95, random_state=0, progress=None, corpus_name=None):
     """Prevalence of every topic, tone and stance class per group, corrected for classifier error.
 

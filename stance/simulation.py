@@ -56,6 +56,7 @@ VALIDATIONS = ("split", "across-corpora", "random-samples")
 # The validations that choose the default method (shifted prevalence over a grid); random-samples is a check.
 CHOOSING = ("split", "across-corpora")
 OWN, OTHERS = "random-samples, own targeted gold", "random-samples, other corpora"
+OTHERS_RANDOM = "random-samples, other corpora's random samples"
 DEFAULTS = {
     "kind": KIND, "name": None, "description": "", "gold_predictions": None, "design": "leave-one-corpus-out",
     "methods": list(METHODS), "sample_size": 300, "repeats": 10, "repeats_across": 5, "bootstrap": 200,
@@ -196,14 +197,15 @@ def simulate(gold, config, progress=None):
             if drawn.sum() >= config["min_pool"]:
                 jobs.append((OWN, corpus, None, gold[own & ~drawn], gold[drawn]))
                 jobs.append((OTHERS, corpus, None, gold[~own], gold[drawn]))
+                jobs.append((OTHERS_RANDOM, corpus, None, gold[~own & (gold["sample"] == "random")], gold[drawn]))
     for validation, corpus, repeat, calibration, pool in (progress(jobs) if progress else jobs):
-        if validation in (OWN, OTHERS):
+        if validation in (OWN, OTHERS, OTHERS_RANDOM):
             for task, target, _ in config["grid_points"]:
                 counts = np.bincount(task_labels(calibration, task), minlength=len(TASK_CLASSES[task]))
                 if counts.min() < config["min_pool"]:
                     continue
                 fitted = _fits(config["methods"], calibration, task, config["bootstrap"],
-                               (config["seed"], "gold", validation, corpus, task), nested=validation == OTHERS)
+                               (config["seed"], "gold", validation, corpus, task), nested=validation != OWN)
                 for row in _estimates(config, fitted, pool, task, target, None, (validation, corpus, task)):
                     rows.append({"validation": validation, "corpus": corpus, "repeat": 0, **row})
             continue
