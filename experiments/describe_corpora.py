@@ -1,11 +1,12 @@
-"""Military aid and critical stance by source and quarter across the corpora, corrected for classifier error.
+"""Military aid, critical stance and negative tone by source and quarter across the corpora, corrected for classifier error.
 
 Labels every sentence of the seeds and of the corpora of the data home with the shipped model (the
 predictions are kept in ``outputs/predictions/``, without text, and reused while the model and corpus
 are the same), measures the prevalence of every topic, tone and stance class per source and quarter
 with ``stance.measure`` (the corrected estimate, its 95% interval over the group's articles and the
-gold, and the raw classify-and-count share), and draws the share of sentences about military aid and
-the share of critical sentences over time, one row of panels per corpus.
+gold, and the raw classify-and-count share), and draws the share of sentences about military aid, of
+critical sentences and of negative ones over time, one row of panels per corpus (raw shares alone where
+the gold is too little to correct them).
 
 Sources: as the corpora name them, except the UN General Debate (one source per country there, drawn
 as one series) and the members of Congress (split by party). Writes ``docs/prevalence_over_time.csv``
@@ -29,7 +30,7 @@ from stance.io import write_table
 from stance.predictions import load_or_predict, model_id
 
 ROOT = Path(__file__).resolve().parents[1]
-SERIES = [("topics", "military_aid"), ("stance", "critical")]
+SERIES = [("topics", "military_aid"), ("stance", "critical"), ("tone", "negative")]
 
 
 def sources(name, articles):
@@ -64,8 +65,8 @@ def main(argv=None):
     print(f"wrote {write_table(table, args.out / 'prevalence_over_time.csv')}")
     path = figures.prevalence_over_time(
         table, args.out / "figures" / "prevalence_over_time.png", SERIES, group="source", period="quarter", facet="corpus",
-        title=f"Military aid and critical stance by source and quarter ({table['method'].iloc[0]}, corrected; "
-              "dotted: raw share of the classifier's labels)")
+        title=f"Military aid, critical stance and negative tone by source and quarter ({table['method'].iloc[0]}, "
+              "corrected; dotted: raw share of the classifier's labels)")
     print(f"wrote {path}")
 
 

@@ -209,19 +209,22 @@ def prevalence_over_time(table, path, series, group="source", period="quarter", 
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`stance.measure` output grouped by ``group`` and ``period``; rows of another status
-        than ``ok`` are left out.
+        :func:`stance.measure` output grouped by ``group`` and ``period``. Corrected estimates are drawn
+        for rows of status ``ok``; raw shares also where the gold was too little to correct them.
     series : list of (task, class)
         One column of panels each, e.g. ``[("topics", "military_aid"), ("stance", "critical")]``.
     facet : str, optional
         A column (e.g. ``corpus``) with one row of panels per value; one row without it.
     """
-    rows = table[table["status"] == "ok"]
-    periods = sorted(set(rows[period]))
+    shown = table["status"].eq("ok") | table["status"].str.startswith("too little gold")
+    rows = table[shown]
+    periods = sorted(set(rows[period].astype(str)))
     position = {p: i for i, p in enumerate(periods)}
     facets = list(dict.fromkeys(rows[facet])) if facet else [None]
-    fig, axes = plt.subplots(len(facets), len(series), figsize=(max(6, 0.3 * len(periods) + 3) * len(series), 2.6 * len(facets) + 1),
+    height = 2.4 * len(facets) + 1
+    fig, axes = plt.subplots(len(facets), len(series), figsize=(max(5, 0.3 * len(periods) + 2.5) * len(series), height),
                              sharex=True, squeeze=False)
+    fig.subplots_adjust(top=1 - 0.55 / height, hspace=0.25)
     colors = plt.get_cmap("tab10")
     for i, name in enumerate(facets):
         part = rows if facet is None else rows[rows[facet] == name]
@@ -232,17 +235,25 @@ def prevalence_over_time(table, path, series, group="source", period="quarter", 
                 line = cells[cells[group] == value].sort_values(period)
                 if line.empty:
                     continue
-                x = [position[p] for p in line[period]]
                 color = colors(k % 10)
-                ax.fill_between(x, line["ci_low"], line["ci_high"], color=color, alpha=0.18, lw=0)
-                ax.plot(x, line["prevalence"], marker="o", ms=3, color=color, label=value)
+                x = [position[str(p)] for p in line[period]]
                 ax.plot(x, line["raw_share"], ls=":", marker=".", ms=3, color=color, alpha=0.45)
+                ok = line[line["status"] == "ok"]
+                if len(ok):
+                    x = [position[str(p)] for p in ok[period]]
+                    ax.fill_between(x, ok["ci_low"], ok["ci_high"], color=color, alpha=0.18, lw=0)
+                    ax.plot(x, ok["prevalence"], marker="o", ms=3, color=color, label=value)
+                else:
+                    ax.plot([], [], marker="o", ms=3, color=color, label=value)
+            if len(cells) and not cells["status"].eq("ok").any():
+                ax.text(0.02, 0.95, "no corrected estimate: too little gold", transform=ax.transAxes, fontsize=7,
+                        va="top", color="grey")
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
             if i == 0:
                 ax.set_title(f"share: {label.replace('_', ' ')}" if task == "topics" else f"{task}: {label}")
             if j == 0 and facet:
-                ax.set_ylabel(str(name), fontsize=9)
+                ax.set_ylabel(str(name), fontsize=8)
             if j == len(series) - 1 and part[group].nunique() > 1:
                 ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     for ax in axes[-1]:
@@ -252,5 +263,5 @@ def prevalence_over_time(table, path, series, group="source", period="quarter", 
                plt.Rectangle((0, 0), 1, 1, color="black", alpha=0.18)]
     fig.legend(handles, ["corrected estimate", "raw share (classify and count)", "95% interval (group and gold)"],
                loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=9)
-    fig.suptitle(title or "Prevalence over time, corrected for classifier error", y=1.0 + 0.25 / (2.6 * len(facets) + 1))
+    fig.suptitle(title or "Prevalence over time, corrected for classifier error", y=1.0 + 0.3 / height)
     return _save(fig, path)
