@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 OUT ?= outputs
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean annotations default-model benchmark benchmark-dask us-batch critical-voices-batch readme-results
+.PHONY: run test install clean annotations default-model benchmark benchmark-dask us-batch critical-voices-batch \
+	readme-results gold-predictions quantification describe
 
 # The main job: split the seed corpus, label every sentence and article with the shipped model,
 # and run the default experiment suite (a new run folder in experiments/results/).
@@ -70,3 +71,16 @@ critical-voices-batch: $(STAMP)
 # Put the main table and two figures of a run (RUN=experiments/results/<run>) into the README.
 readme-results: $(STAMP)
 	$(BIN)/stance experiment readme $(RUN)
+
+# Out-of-fold predictions of every gold sentence for the shipped model (or MODEL=DIR), beside it: the error rates
+# of `stance measure` (stance/data/default_model_gold_predictions.csv). Needs the data home; takes a while.
+gold-predictions: $(STAMP)
+	$(BIN)/python experiments/gold_predictions.py $(if $(MODEL),--model $(MODEL))
+
+# Validation of the quantification methods by simulation on gold (a new run in experiments/results/).
+quantification: $(STAMP)
+	$(BIN)/stance experiment run experiments/quantification.toml
+
+# Military aid and critical stance by source and quarter over every corpus (docs/figures/prevalence_over_time.png).
+describe: $(STAMP)
+	$(BIN)/python experiments/describe_corpora.py

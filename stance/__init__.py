@@ -16,9 +16,10 @@ _EXPORTS = {
     "load_annotations": ".annotations",
     "load_classifier": ".models.persistence",
     "label_dask": ".distributed",
+    "measure": ".prevalence",
 }
-__all__ = ["StanceInputError", "label_dask", "load_annotations", "load_classifier", "load_corpus", "split_sentences",
-           "__version__"]
+__all__ = ["StanceInputError", "label_dask", "load_annotations", "load_classifier", "load_corpus", "measure",
+           "split_sentences", "__version__"]
 
 
 def __getattr__(name):

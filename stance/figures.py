@@ -165,36 +165,103 @@ def scores_by_group(predictions, group, path, title):
     return _save(fig, path)
 
 
-def sources_over_time(table, path, gold=None, title="Topics, tone and stance by source over time"):
-    """Topic shares and mean tone and stance scores per source and period, one line per source.
+def quantification_validation(samples, path, validation, confidence=0.95):
+    """Estimates against the true share, and interval coverage, per method and shifted class.
 
-    ``table`` comes from :func:`stance.summary.labels_by_source_and_period`; ``gold``
-    (the same table computed from gold labels of a sample) is drawn as markers.
+    ``samples`` is :func:`stance.simulation.simulate`'s table; one column per shifted class,
+    top: the mean estimate (lines) and the mean raw share (classify and count, grey) against the
+    target prevalence; bottom: the share of intervals that cover the true share.
     """
-    panels = [*(f"share_{t}" for t in TOPICS), "tone_score", "stance_score"]
-    names = {**{f"share_{t}": f"share: {t.replace('_', ' ')}" for t in TOPICS}, "tone_score": "mean tone score",
-             "stance_score": "mean stance score"}
-    periods = sorted(set(table["period"]) | (set(gold["period"]) if gold is not None else set()))
-    position = {p: i for i, p in enumerate(periods)}
-    fig, axes = plt.subplots(len(panels), 1, figsize=(max(9, 0.7 * len(periods) + 4), 2.3 * len(panels)), sharex=True)
+    rows = samples[(samples["validation"] == validation) & samples["shifted"]]
+    panels = list(dict.fromkeys(zip(rows["task"], rows["class"])))
+    fig, axes = plt.subplots(2, len(panels), figsize=(3.6 * len(panels) + 1.5, 7.5), squeeze=False, sharey="row",
+                             gridspec_kw={"hspace": 0.45})
     colors = plt.get_cmap("tab10")
-    for ax, column in zip(axes, panels):
-        for k, (source, rows) in enumerate(table.groupby("source")):
-            ax.plot([position[p] for p in rows["period"]], rows[column], marker="o", ms=3, color=colors(k % 10), label=source)
-            if gold is not None:
-                checked = gold[gold["source"] == source]
-                ax.scatter([position[p] for p in checked["period"]], checked[column], marker="D", s=22,
-                           facecolors="none", edgecolors=colors(k % 10))
-        ax.set_ylabel(names[column])
-        ax.grid(alpha=0.3)
-        if column.endswith("_score"):
-            ax.axhline(0, color="grey", lw=0.8)
-    axes[-1].set_xticks(range(len(periods)), periods, rotation=45, ha="right")
-    axes[-1].set_xlabel("period")
-    handles, labels = axes[0].get_legend_handles_labels()
-    if gold is not None:
-        handles.append(plt.Line2D([], [], marker="D", ls="", mfc="none", mec="black"))
-        labels.append("gold, random sample (check)")
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, title="source")
-    fig.suptitle(title, y=1.04)
+    methods = list(dict.fromkeys(rows["method"]))
+    for j, (task, label) in enumerate(panels):
+        part = rows[(rows["task"] == task) & (rows["class"] == label)]
+        top, bottom = axes[0, j], axes[1, j]
+        for k, method in enumerate(methods):
+            stats = part[part["method"] == method].groupby("target_prevalence").agg(
+                estimate=("estimate", "mean"), true=("true", "mean"), covered=("covered", "mean"))
+            top.plot(stats["true"], stats["estimate"], marker="o", ms=3, color=colors(k % 10), label=method)
+            bottom.plot(stats.index, stats["covered"], marker="o", ms=3, color=colors(k % 10), label=method)
+        high = max(part["true"].max(), part["estimate"].max()) * 1.05 + 0.01
+        top.plot([0, high], [0, high], color="grey", ls="--", lw=0.8, label="true share")
+        top.set_title(task.replace("_", " ") if label == "present" else f"{task}: {label}")
+        top.set_xlabel("true share")
+        bottom.axhline(confidence, color="grey", lw=0.8)
+        bottom.axhline(0.9, color="grey", lw=0.8, ls=":")
+        bottom.set_xlabel("target share")
+        bottom.set_ylim(-0.02, 1.02)
+        for ax in (top, bottom):
+            ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("mean estimate")
+    axes[1, 0].set_ylabel(f"coverage of {confidence:.0%} intervals")
+    axes[0, -1].legend(title="method", bbox_to_anchor=(1.02, 1), loc="upper left")
+    fig.suptitle(f"Quantification on gold samples with shifted prevalence ({validation})")
+    return _save(fig, path)
+
+
+def prevalence_over_time(table, path, series, group="source", period="quarter", facet=None, title=None):
+    """Corrected prevalence over time per group, with interval bands and the raw share drawn faintly.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`stance.measure` output grouped by ``group`` and ``period``. Corrected estimates are drawn
+        for rows of status ``ok``; raw shares also where the gold was too little to correct them.
+    series : list of (task, class)
+        One column of panels each, e.g. ``[("topics", "military_aid"), ("stance", "critical")]``.
+    facet : str, optional
+        A column (e.g. ``corpus``) with one row of panels per value; one row without it.
+    """
+    shown = table["status"].eq("ok") | table["status"].str.startswith("too little gold")
+    rows = table[shown]
+    periods = sorted(set(rows[period].astype(str)))
+    position = {p: i for i, p in enumerate(periods)}
+    facets = list(dict.fromkeys(rows[facet])) if facet else [None]
+    height = 2.4 * len(facets) + 1
+    fig, axes = plt.subplots(len(facets), len(series), figsize=(max(5, 0.3 * len(periods) + 2.5) * len(series), height),
+                             sharex=True, squeeze=False)
+    fig.subplots_adjust(top=1 - 0.55 / height, hspace=0.25)
+    colors = plt.get_cmap("tab10")
+    for i, name in enumerate(facets):
+        part = rows if facet is None else rows[rows[facet] == name]
+        for j, (task, label) in enumerate(series):
+            ax = axes[i, j]
+            cells = part[(part["task"] == task) & (part["class"] == label)]
+            for k, value in enumerate(sorted(set(part[group]))):
+                line = cells[cells[group] == value].sort_values(period)
+                if line.empty:
+                    continue
+                color = colors(k % 10)
+                x = [position[str(p)] for p in line[period]]
+                ax.plot(x, line["raw_share"], ls=":", marker=".", ms=3, color=color, alpha=0.45)
+                ok = line[line["status"] == "ok"]
+                if len(ok):
+                    x = [position[str(p)] for p in ok[period]]
+                    ax.fill_between(x, ok["ci_low"], ok["ci_high"], color=color, alpha=0.18, lw=0)
+                    ax.plot(x, ok["prevalence"], marker="o", ms=3, color=color, label=value)
+                else:
+                    ax.plot([], [], marker="o", ms=3, color=color, label=value)
+            if len(cells) and not cells["status"].eq("ok").any():
+                ax.text(0.02, 0.95, "no corrected estimate: too little gold", transform=ax.transAxes, fontsize=7,
+                        va="top", color="grey")
+            ax.set_ylim(bottom=0)
+            ax.grid(alpha=0.3)
+            if i == 0:
+                ax.set_title(f"share: {label.replace('_', ' ')}" if task == "topics" else f"{task}: {label}")
+            if j == 0 and facet:
+                ax.set_ylabel(str(name), fontsize=8)
+            if j == len(series) - 1 and part[group].nunique() > 1:
+                ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    for ax in axes[-1]:
+        ax.set_xticks(range(len(periods)), periods, rotation=60, ha="right", fontsize=8)
+        ax.set_xlabel(period)
+    handles = [plt.Line2D([], [], color="black", marker="o", ms=3), plt.Line2D([], [], color="black", ls=":", alpha=0.45),
+               plt.Rectangle((0, 0), 1, 1, color="black", alpha=0.18)]
+    fig.legend(handles, ["corrected estimate", "raw share (classify and count)", "95% interval (group and gold)"],
+               loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=9)
+    fig.suptitle(title or "Prevalence over time, corrected for classifier error", y=1.0 + 0.3 / height)
     return _save(fig, path)

@@ -31,34 +31,3 @@ def corpus_summary(articles, sentences):
     }])
     return pd.concat([table, total], ignore_index=True)
 
-
-def labels_by_source_and_period(sentences, articles, period="Q"):
-    """Topic shares and mean tone and stance scores per source and period.
-
-    Parameters
-    ----------
-    sentences : pandas.DataFrame
-        Labelled sentences (``article_id, topics, tone_score, stance_score``);
-        boilerplate rows, when flagged, are left out.
-    articles : pandas.DataFrame
-        The article table (``article_id, source, date``).
-    period : str
-        A pandas period frequency for the dates (``Q`` quarters, ``M`` months).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``source, period, sentences, share_<topic>..., tone_score, stance_score``.
-    """
-    from .labels import TOPICS
-
-    if "boilerplate" in sentences:
-        sentences = sentences[~sentences["boilerplate"].astype(bool)]
-    meta = articles.set_index("article_id")
-    dates = pd.to_datetime(sentences["article_id"].map(meta["date"]), errors="coerce", format="mixed")
-    frame = sentences.assign(source=sentences["article_id"].map(meta["source"]).replace("", "unknown"),
-                             period=dates.dt.to_period(period).astype(str),
-                             **{f"share_{t}": sentences["topics"].map(lambda ts, t=t: t in ts) for t in TOPICS})
-    grouped = frame.groupby(["source", "period"])
-    table = grouped[[f"share_{t}" for t in TOPICS] + ["tone_score", "stance_score"]].mean()
-    return table.assign(sentences=grouped.size()).reset_index()

@@ -9,8 +9,9 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_the_three_notebooks_are_there():
-    assert [p.name for p in NOTEBOOKS] == ["01_corpus.ipynb", "02_label_your_articles.ipynb", "03_experiment_results.ipynb"]
+def test_the_four_notebooks_are_there():
+    assert [p.name for p in NOTEBOOKS] == ["01_corpus.ipynb", "02_label_your_articles.ipynb", "03_experiment_results.ipynb",
+                                        "04_measure.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

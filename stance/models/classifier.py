@@ -16,6 +16,8 @@ from .estimators import CalibratedLinear, MultiLabelThresholds
 
 TASKS = ("topics", "tone", "stance")
 LABEL_COLUMNS = [*(f"p_{t}" for t in TOPICS), "topics", "tone", "tone_score", "stance", "stance_score"]
+# Every probability the models give: topic presence, and the tone and stance distributions.
+PROBA_COLUMNS = [*(f"p_{t}" for t in TOPICS), *(f"p_tone_{c}" for c in TONES), *(f"p_stance_{c}" for c in STANCES)]
 
 
 class ModelSpec:
@@ -140,12 +142,19 @@ class StanceClassifier:
         if self.models is None:
             raise RuntimeError("this StanceClassifier is not trained; call fit() or stance.load_classifier()")
 
-    def predict(self, texts):
-        """Label a list of strings; return a DataFrame with :data:`LABEL_COLUMNS`."""
+    def predict(self, texts, proba=False):
+        """Label a list of strings.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`LABEL_COLUMNS`; with ``proba``, also every probability of tone and stance
+            (``p_tone_<class>``, ``p_stance_<class>``: all of :data:`PROBA_COLUMNS`).
+        """
         self._check_fitted()
         texts = [str(t) for t in texts]
         if not texts:
-            return pd.DataFrame(columns=LABEL_COLUMNS)
+            return pd.DataFrame(columns=LABEL_COLUMNS + ([c for c in PROBA_COLUMNS if c not in LABEL_COLUMNS] if proba else []))
         inputs = self._inputs(texts)
         topic_proba = self.models["topics"].predict_proba(inputs)
         # Every topic model decides by a threshold on its probabilities (per topic when it has chosen one).
@@ -159,6 +168,10 @@ class StanceClassifier:
         frame["tone_score"] = tone[:, TONES.index("positive")] - tone[:, TONES.index("negative")]
         frame["stance"] = np.asarray(self.models["stance"].predict(inputs), dtype=object)
         frame["stance_score"] = stance[:, STANCES.index("supportive")] - stance[:, STANCES.index("critical")]
+        if proba:
+            for task, labels, values in (("tone", TONES, tone), ("stance", STANCES, stance)):
+                for i, label in enumerate(labels):
+                    frame[f"p_{task}_{label}"] = values[:, i]
         return frame
 
     def label_sentences(self, sentences):
