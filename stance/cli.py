@@ -245,6 +245,7 @@ def _cmd_measure(args):
     table = measure(args.path, by=args.by, level=args.level, method=args.method, min_size=args.min_size,
                     model=args.model, predictions=args.predictions, design=args.design, gold=args.gold,
                     min_gold=args.min_gold, gold_sample=args.gold_sample, n_boot=args.bootstrap, random_state=args.seed,
+                    labels=args.labels, engine=args.engine, scheduler=args.scheduler,
                     progress=lambda chunks: tqdm(chunks, desc="labelling", unit="chunk", disable=len(chunks) < 2 or None))
     shown, notes = summary_lines(table)
     print(format_table(shown))
@@ -358,6 +359,15 @@ def build_parser():
                          "(default), or also from the targeted ones, selected by cues (more rare-class gold, not typical)")
     measure.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates (default: %(default)s)")
     measure.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default: %(default)s)")
+    labelled = measure.add_argument_group(
+        "labels of stance label", "measure sentence labels written by `stance label` (e.g. on a Dask cluster) "
+        "instead of labelling the corpus again; the corpus gives the groups and dates")
+    labelled.add_argument("--labels", metavar="PATH", help="the corpus's sentence labels (CSV, JSONL, Parquet file or "
+                          "dataset folder) made with the same model")
+    labelled.add_argument("--engine", choices=["local", "dask"], default="local",
+                          help="dask: reduce the labels to one row per article on a Dask cluster, correct here "
+                          "(pip install 'stance[dask]'; default: local)")
+    labelled.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler (default: a local cluster)")
     measure.set_defaults(run=_cmd_measure)
 
     train = commands.add_parser(

@@ -27,6 +27,7 @@ import re
 import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,8 +127,6 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
         When Dask is not installed (``pip install 'stance[dask]'``).
     """
     require_dask()
-    from distributed import Client, LocalCluster
-
     from .io import table_format
     from .models.persistence import MODEL_FILE, default_model_path, load_classifier
 
@@ -153,44 +152,115 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
 
     started = time.perf_counter()
     stages = {}
-    cluster = None
-    own_client = client is None
-    if client is None:
-        if scheduler:
-            try:
-                client = Client(scheduler)
-            except (OSError, TimeoutError) as err:
-                raise StanceInputError(scheduler, f"cannot reach the Dask scheduler ({err})") from None
-        else:
-            cluster = LocalCluster(n_workers=n_workers or os.cpu_count(), threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
-            client = Client(cluster)
-    try:
-        from .worker_model import StanceModelPlugin
+    with dask_client(scheduler, client, n_workers) as active:
+        try:
+            from .worker_model import StanceModelPlugin
 
-        client.register_plugin(StanceModelPlugin(model_bytes, ref.plugin), name=ref.plugin)
-        workers = len(client.scheduler_info(n_workers=-1)["workers"])
-        threads = sum(w["nthreads"] for w in client.scheduler_info(n_workers=-1)["workers"].values()) or 1
-        settings = dict(ref=ref, level=level, fmt=fmt, partition_on=partition_on, chunk=chunk)
-        stages["start"] = time.perf_counter() - started
-        if _is_dask_frame(data):
-            tasks, articles = _frame_tasks(client, data, partitions, partition_on, settings)
-        else:
-            tasks, articles = _piece_tasks(client, data, partitions, max(2 * threads, 1), partition_on, settings)
-        stages["check"] = time.perf_counter() - started - stages["start"]
-        rows = _run_and_write(client, tasks, out, fmt, stages)
-        peak = worker_peak_memory(client)
+            active.register_plugin(StanceModelPlugin(model_bytes, ref.plugin), name=ref.plugin)
+            workers = len(active.scheduler_info(n_workers=-1)["workers"])
+            threads = sum(w["nthreads"] for w in active.scheduler_info(n_workers=-1)["workers"].values()) or 1
+            settings = dict(ref=ref, level=level, fmt=fmt, partition_on=partition_on, chunk=chunk)
+            stages["start"] = time.perf_counter() - started
+            if _is_dask_frame(data):
+                tasks, articles = _frame_tasks(active, data, partitions, partition_on, settings)
+            else:
+                tasks, articles = _piece_tasks(active, data, partitions, max(2 * threads, 1), partition_on, settings)
+            stages["check"] = time.perf_counter() - started - stages["start"]
+            rows = _run_and_write(active, tasks, out, fmt, stages)
+            peak = worker_peak_memory(active)
+        finally:
+            if client is not None:
+                try:  # leave the caller's cluster as it was
+                    client.unregister_worker_plugin(ref.plugin)
+                except Exception:  # noqa: BLE001  (never registered, or the cluster is gone)
+                    pass
+    return DaskLabelRun(out, rows, articles, len(tasks), workers, time.perf_counter() - started, peak, stages)
+
+
+@contextmanager
+def dask_client(scheduler=None, client=None, n_workers=None):
+    """A Dask client: ``client`` itself (left open), else one of the scheduler at ``scheduler``, else
+    one of a new local cluster of one single-threaded worker process per CPU; those two are closed after."""
+    from distributed import Client, LocalCluster
+
+    if client is not None:
+        yield client
+        return
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler)
+        except (OSError, TimeoutError) as err:
+            raise StanceInputError(scheduler, f"cannot reach the Dask scheduler ({err})") from None
+    else:
+        cluster = LocalCluster(n_workers=n_workers or os.cpu_count(), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        yield client
     finally:
-        if own_client:
-            client.close()
-        else:
-            try:  # leave the caller's cluster as it was
-                client.unregister_worker_plugin(ref.plugin)
-            except Exception:  # noqa: BLE001  (never registered, or the cluster is gone)
-                pass
+        client.close()
         if cluster is not None:
             cluster.close()
-    return DaskLabelRun(out, rows, articles, len(tasks), workers, time.perf_counter() - started, peak, stages)
+
+
+def labelled_predictions(labels, scheduler=None, client=None, summed=True, n_workers=None):
+    """Read sentence labels of ``stance label`` on a Dask cluster and reduce them for ``stance measure``.
+
+    Parameters
+    ----------
+    labels : str, Path or dask.dataframe.DataFrame
+        A Parquet dataset folder or file, a CSV or JSONL file (or a glob of them), or a Dask
+        DataFrame of sentence labels.
+    scheduler, client, n_workers
+        The cluster, as :func:`label_dask`.
+    summed : bool
+        True: one row per article with its sentence count and score sums
+        (:func:`stance.predictions.score_sums`), computed on the workers; what the linear
+        quantification methods need. False: every sentence's prediction row, brought to the client.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Article sums or sentence predictions, as :func:`stance.predictions.score_sums` and
+        :func:`stance.predictions.from_labels` return them.
+
+    Raises
+    ------
+    StanceInputError
+        For a missing path or labels without the needed columns, naming them.
+    """
+    require_dask("stance measure --engine dask")
+    from .predictions import from_labels, score_sums
+
+    source = "labels" if _is_dask_frame(labels) else str(labels)
+    with dask_client(scheduler, client, n_workers) as active:  # noqa: F841  (computations below run on it)
+        frame = labels if _is_dask_frame(labels) else _read_labels(labels)
+        from_labels(frame._meta, source)  # missing columns fail here, in one line
+        if not summed:
+            return frame.map_partitions(from_labels, source, meta=from_labels(frame._meta, source)).compute()
+        meta = score_sums(from_labels(frame._meta, source))
+        sums = frame.map_partitions(lambda part: score_sums(from_labels(part, source)), meta=meta)
+        # An article cut across partitions is summed whole here.
+        return sums.groupby("article_id").sum().compute().reset_index()
+
+
+def _read_labels(path):
+    import dask.dataframe as dd
+
+    from .corpus import PARQUET_SUFFIXES
+
+    text = str(path)
+    if not any(ch in text for ch in "*?[") and not Path(path).exists():
+        raise StanceInputError(path, "no such file or folder")
+    suffix = Path(text.rstrip("/")).suffix.lower()
+    if Path(path).is_dir() or suffix in PARQUET_SUFFIXES:
+        return dd.read_parquet(text)
+    if suffix == ".csv":
+        return dd.read_csv(text, dtype=str, keep_default_na=False, blocksize="64MB")
+    if suffix == ".jsonl":
+        return dd.read_json(text, lines=True, blocksize=2**26, dtype=False)
+    raise StanceInputError(path, "unsupported labels file; expected a Parquet dataset or file, .csv or .jsonl")
 
 
 def _is_dask_frame(data):

@@ -109,6 +109,120 @@ def read_predictions(path, required=ID_COLUMNS):
     return frame
 
 
+def _topic_names(value):
+    """The topics of one ``topics`` cell of a label table: a list (JSONL, Parquet) or ``a;b`` (CSV)."""
+    if isinstance(value, str):
+        return [t for t in value.split(";") if t]
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [str(t) for t in value]
+
+
+def read_labels(path):
+    """Read sentence labels written by ``stance label``: a CSV, JSONL or Parquet file, or a
+    Parquet dataset folder (its partition columns included).
+
+    Raises
+    ------
+    StanceInputError
+        For a missing or unreadable file, naming it.
+    """
+    from .corpus import PARQUET_SUFFIXES, read_csv_frame
+
+    path = Path(path)
+    if not path.exists():
+        raise StanceInputError(path, "no such file or folder")
+    suffix = path.suffix.lower()
+    try:
+        if path.is_dir() or suffix in PARQUET_SUFFIXES:
+            import pyarrow.parquet as pq
+
+            return pq.read_table(path).to_pandas()
+        if suffix == ".jsonl":
+            return pd.read_json(path, lines=True, dtype=False)
+        if suffix == ".csv":
+            return read_csv_frame(path)
+    except (OSError, ValueError) as err:
+        raise StanceInputError(path, f"not readable labels ({str(err).strip().splitlines()[0]})") from None
+    raise StanceInputError(path, "unsupported labels file; expected .csv, .jsonl, .parquet or a Parquet dataset folder")
+
+
+def from_labels(frame, source="labels"):
+    """The prediction table of sentence labels written by ``stance label`` (any format, any engine).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Sentence labels: ``article_id, sentence_id``, every probability (:data:`PROBA_COLUMNS`),
+        ``topics, tone, stance``. Boilerplate rows (no ``tone``) are dropped.
+    source : str
+        Names the labels in errors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, sentence_id`` and :data:`PREDICTION_COLUMNS`, one row per labelled sentence.
+
+    Raises
+    ------
+    StanceInputError
+        When a column is missing (labels of an older version lack the tone and stance distributions).
+    """
+    missing = [c for c in [*ID_COLUMNS, *PROBA_COLUMNS, "topics", "tone", "stance"] if c not in frame.columns]
+    if missing:
+        raise StanceInputError(source, f"not sentence labels of `stance label` (missing column(s) {', '.join(missing)}); "
+                               "label the corpus again at --level sentence with this version")
+    rows = frame[frame["tone"].fillna("").astype(str) != ""]
+    table = pd.DataFrame({c: rows[c].to_numpy() for c in ID_COLUMNS})
+    for column in PROBA_COLUMNS:
+        table[column] = pd.to_numeric(rows[column], errors="coerce").to_numpy(float)  # CSV cells are text
+    topics = [_topic_names(v) for v in rows["topics"]]
+    for topic in TOPICS:
+        table[f"pred_{topic}"] = np.array([int(topic in ts) for ts in topics], dtype=int)
+    table["pred_tone"] = rows["tone"].astype(str).to_numpy()
+    table["pred_stance"] = rows["stance"].astype(str).to_numpy()
+    return table
+
+
+def score_sums(predictions):
+    """Per article, the number of sentences and the sums of every task's scores.
+
+    The linear quantification methods (cc, pcc, acc, pacc) and their bootstrap over articles
+    depend on a group only through these sums, so a corpus labelled on a cluster is reduced there
+    to one row per article and corrected on the client.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        A prediction table (``article_id`` and :data:`PREDICTION_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, n_sentences`` and one column per task, kind (``soft``: probabilities,
+        ``hard``: decisions) and class (:func:`score_column`), one row per article.
+    """
+    columns = {"article_id": predictions["article_id"].to_numpy(), "n_sentences": np.ones(len(predictions), dtype=np.int64)}
+    for task in TASKS:
+        for soft in (True, False):
+            scores = task_proba(predictions, task) if soft else one_hot(task_decisions(predictions, task), len(TASK_CLASSES[task]))
+            for k in range(scores.shape[1]):
+                columns[score_column(task, soft, k)] = scores[:, k]
+    return pd.DataFrame(columns).groupby("article_id", sort=False, as_index=False).sum()
+
+
+def score_column(task, soft, k):
+    """The name of the column of :func:`score_sums` for ``task``, scores of one kind, class ``k``."""
+    return f"sum_{'soft' if soft else 'hard'}_{task}_{k}"
+
+
+def sum_scores(sums, task, soft):
+    """The per-article mean scores (n_articles, k) of a :func:`score_sums` table."""
+    k = len(TASK_CLASSES[task])
+    totals = sums[[score_column(task, soft, i) for i in range(k)]].to_numpy(float)
+    return totals / sums["n_sentences"].to_numpy(float)[:, None]
+
+
 def task_proba(frame, task):
     """The probabilities of ``task``'s classes (:data:`TASK_CLASSES`) as an array (n, k)."""
     if task in TOPICS:

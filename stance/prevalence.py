@@ -27,10 +27,11 @@ from .errors import StanceInputError
 from .gold_predictions import DESIGNS, KFOLD, LOCO
 from .groups import article_groups, date_report, parse_by
 from .labels import TOPICS
-from .predictions import TASK_CLASSES, TASKS, one_hot, task_decisions, task_labels, task_proba
+from .predictions import TASK_CLASSES, TASKS, from_labels, one_hot, sum_scores, task_decisions, task_labels, task_proba
 from .quantifiers import DEFAULT_METHOD, METHODS, Sample, fit_replicates, percentile_interval
 
 LEVELS = ("sentence", "article")
+ENGINES = ("local", "dask")
 MIN_SIZE = 30
 MIN_GOLD = 10
 N_BOOT = 1000
@@ -134,15 +135,22 @@ class PrevalenceEstimator(BaseEstimator):
         dict
             ``estimate, low, high, raw`` (arrays over the task's classes).
         """
+        soft = METHODS[self.method].soft
+        return self.estimate_scores(_scores(frame, self.task, soft), _scores(frame, self.task, False),
+                                    frame["article_id"].to_numpy(), weights, key)
+
+    def estimate_scores(self, scores, decisions, clusters, weights=None, key=""):
+        """:meth:`estimate` from score arrays: ``scores`` of the method's kind and one-hot
+        ``decisions`` (n, k), the article of each row and its weight. A row may stand for a whole
+        article (its mean scores, weighted by its sentences): the linear methods give the same numbers."""
         from .quantifiers import bootstrap_prevalence
 
-        soft = METHODS[self.method].soft
-        group = Sample(_scores(frame, self.task, soft), frame["article_id"].to_numpy(), weights=weights)
+        group = Sample(scores, clusters, weights=weights)
         estimate, replicates = bootstrap_prevalence(self.method, None, group, n_boot=self.n_boot,
                                                     random_state=_seed(self.random_state, "group", self.task, key),
                                                     fitted=self.quantifiers_)
         low, high = percentile_interval(replicates, self.confidence)
-        raw = group.weights @ _scores(frame, self.task, False) / group.weights.sum()
+        raw = group.weights @ decisions / group.weights.sum()
         return {"estimate": estimate, "low": low, "high": high, "raw": raw}
 
 
@@ -215,6 +223,26 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
     return chosen, record
 
 
+def _group_scores(part, task, soft):
+    """Scores of the method's kind and one-hot decisions of a group's rows (sentences or article sums)."""
+    if "n_sentences" in part:
+        return sum_scores(part, task, soft), sum_scores(part, task, False)
+    return _scores(part, task, soft), _scores(part, task, False)
+
+
+def _labelled_rows(labels, engine, scheduler, summed):
+    """The prediction rows of ``stance label`` output: sentences, or (dask, linear method) article sums."""
+    if engine == "dask":
+        from .distributed import labelled_predictions
+
+        return labelled_predictions(labels, scheduler=scheduler, summed=summed)
+    if isinstance(labels, pd.DataFrame):
+        return from_labels(labels)
+    from .predictions import read_labels
+
+    return from_labels(read_labels(labels), str(labels))
+
+
 def _corpus_name(corpus):
     """The name of a corpus given by name (a bundled gold set or a corpus of the data home), else None."""
     from .corpus import DEFAULT_CORPUS, _looks_like_name
@@ -228,7 +256,8 @@ def _corpus_name(corpus):
 
 def measure(corpus=None, by=("source",), level="sentence", method=None, min_size=MIN_SIZE, model=None,
             predictions=None, gold_predictions=None, design="auto", gold="auto", min_gold=MIN_GOLD, gold_sample="random",
-            n_boot=N_BOOT, confidence=0.95, random_state=0, progress=None, corpus_name=None):
+            n_boot=N_BOOT, confidence=0.95, random_state=0, progress=None, corpus_name=None, labels=None,
+            engine="local", scheduler=None):
     """Prevalence of every topic, tone and stance class per group, corrected for classifier error.
 
     Parameters
@@ -260,6 +289,15 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         Wraps the labelling chunks (e.g. ``tqdm``).
     corpus_name : str, optional
         The corpus's name when ``corpus`` is a table (to find its own gold).
+    labels : str, Path, pandas.DataFrame or dask DataFrame, optional
+        The corpus's sentence labels written by ``stance label`` with the same model (a CSV, JSONL
+        or Parquet file, a Parquet dataset folder, or a frame), used instead of labelling again.
+    engine : {"local", "dask"}
+        ``dask`` reduces ``labels`` to one row per article on a Dask cluster (:mod:`stance.distributed`)
+        and corrects on the client; the linear methods (cc, pcc, acc, pacc) give the numbers of the
+        local engine, ``sld`` brings the sentence probabilities to the client.
+    scheduler : str, optional
+        The Dask scheduler's address (default: a local cluster).
 
     Returns
     -------
@@ -295,7 +333,14 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
     classifier = load_classifier(model)
     gold_path = gold_predictions if gold_predictions is not None else gold_predictions_path(model)
     gold_rows, about = load_gold_predictions(gold_path, classifier)
-    if isinstance(predictions, pd.DataFrame):
+    if engine not in ENGINES:
+        raise StanceInputError(source, f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "dask" and labels is None:
+        raise StanceInputError(source, "the dask engine measures labels written by `stance label --engine dask`: "
+                               "pass them as labels (--labels PATH)")
+    if labels is not None:
+        sentences = _labelled_rows(labels, engine, scheduler, summed=METHODS[method].linear)
+    elif isinstance(predictions, pd.DataFrame):
         sentences = predictions
     else:
         sentences = load_or_predict(articles, classifier, predictions, progress=progress)
@@ -303,8 +348,11 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
 
     groups = article_groups(articles, by)
     sentences = sentences.merge(groups, on="article_id", how="inner")
-    per_article = sentences.groupby("article_id")["article_id"].transform("size").to_numpy(float)
-    sentences = sentences.assign(_weight=1.0 / per_article if level == "article" else 1.0)
+    if "n_sentences" in sentences:  # one row per article (score sums): it weighs its sentences, or once
+        sentences = sentences.assign(_weight=sentences["n_sentences"].to_numpy(float) if level == "sentence" else 1.0)
+    else:
+        per_article = sentences.groupby("article_id")["article_id"].transform("size").to_numpy(float)
+        sentences = sentences.assign(_weight=1.0 / per_article if level == "article" else 1.0)
 
     estimators = {}
     for task in TASKS:
@@ -318,8 +366,9 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         values = values if isinstance(values, tuple) else (values,)
         key = "\x1f".join(map(str, values))
         n_articles = part["article_id"].nunique()
-        n = len(part) if level == "sentence" else n_articles
-        base = {**dict(zip(by, values)), "level": level, "n": n, "sentences": len(part), "articles": n_articles,
+        n_sentences = int(part["n_sentences"].sum()) if "n_sentences" in part else len(part)
+        n = n_sentences if level == "sentence" else n_articles
+        base = {**dict(zip(by, values)), "level": level, "n": n, "sentences": n_sentences, "articles": n_articles,
                 "method": method}
         if not part["usable"].all():
             group_status = next(v for v in values if str(v).startswith("("))
@@ -330,7 +379,10 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         for task in TASKS:
             fitted, record = estimators[task]
             status = record.get("status", OK) if group_status == OK else group_status
-            result = fitted.estimate(part, part["_weight"].to_numpy(), key) if status == OK else None
+            result = None
+            if status == OK:
+                scores, decisions = _group_scores(part, task, METHODS[method].soft)
+                result = fitted.estimate_scores(scores, decisions, part["article_id"].to_numpy(), part["_weight"].to_numpy(), key)
             for index, label in output_classes(task):
                 row = {**base, "task": output_task(task), "class": label, "prevalence": np.nan, "ci_low": np.nan,
                        "ci_high": np.nan, "raw_share": np.nan, "status": status, "warning": "",
@@ -342,7 +394,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
                         row["warning"] = AT_BOUNDARY
                 elif status.startswith(TOO_LITTLE_GOLD):
                     weights = part["_weight"].to_numpy()
-                    row["raw_share"] = float(weights @ (task_decisions(part, task) == index) / weights.sum())
+                    row["raw_share"] = float(weights @ _group_scores(part, task, False)[1][:, index] / weights.sum())
                 out.append(row)
     columns = [*by, "level", "task", "class", "prevalence", "ci_low", "ci_high", "raw_share", "n", "sentences",
                "articles", "method", "status", "warning", "design", "gold_sets", "gold_sentences", "gold_sample", "resampling"]

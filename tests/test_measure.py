@@ -358,6 +358,48 @@ def test_measure_command_reuses_predictions(small_model, tmp_path, capsys):
     assert capsys.readouterr().out == first
 
 
+@pytest.mark.parametrize("method", ["pacc", "sld"])
+def test_measure_labels_written_by_stance_label_gives_the_numbers_of_labelling_here(small_model, tmp_path, method):
+    folder, _ = small_model
+    options = dict(by="source", model=folder, n_boot=40, min_size=1, min_gold=3, method=method)
+    direct = measure(**options)
+    for name in ("labels.csv", "labels.parquet"):
+        path = tmp_path / name
+        assert main(["label", "--model", str(folder), "--out", str(path)]) == 0
+        again = measure(labels=path, **options)
+        pd.testing.assert_frame_equal(again, direct, check_exact=False, rtol=1e-9)
+
+
+def test_measure_labels_on_a_dask_cluster_equals_the_local_result(small_model, tmp_path):
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    folder, _ = small_model
+    options = dict(by=["source", "year"], model=folder, n_boot=40, min_size=1, min_gold=3)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dataset = tmp_path / "labels.parquet"
+        stance.label_dask(None, dataset, model=folder, partitions=3, scheduler=cluster.scheduler_address)
+        local = measure(labels=dataset, **options)
+        for method in ("pacc", "sld"):  # pacc from per-article sums on the workers, sld from the sentences
+            on_dask = measure(labels=dataset, engine="dask", scheduler=cluster.scheduler_address,
+                              **{**options, "method": method})
+            expected = local if method == "pacc" else measure(labels=dataset, **{**options, "method": method})
+            pd.testing.assert_frame_equal(on_dask, expected, check_exact=False, rtol=1e-9)
+        article = measure(labels=dataset, engine="dask", scheduler=cluster.scheduler_address, level="article", **options)
+        pd.testing.assert_frame_equal(article, measure(level="article", **options), check_exact=False, rtol=1e-9)
+
+
+def test_measure_labels_without_the_distributions_are_refused_in_one_line(small_model, tmp_path):
+    folder, _ = small_model
+    old = tmp_path / "old_labels.csv"
+    assert main(["label", "--model", str(folder), "--out", str(old)]) == 0
+    pd.read_csv(old).drop(columns=["p_stance_critical"]).to_csv(old, index=False)
+    with pytest.raises(StanceInputError, match="old_labels.csv.*missing column.*p_stance_critical"):
+        measure(labels=old, model=folder, min_gold=3)
+    with pytest.raises(StanceInputError, match="pass them as labels"):
+        measure(engine="dask", model=folder)
+
+
 @pytest.mark.parametrize("argv, problem", [
     (["--by", "speaker"], "no column 'speaker' to group by; columns: source, date, year, quarter, month"),
     (["--method", "magic"], "unknown method 'magic'"),

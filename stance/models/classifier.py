@@ -188,14 +188,15 @@ class StanceClassifier:
         pandas.DataFrame
             The input columns (or ``text``) plus ``p_military_aid,
             p_nato_membership, p_reconstruction, topics, tone, tone_score, stance,
-            stance_score``.
+            stance_score`` and the tone and stance distributions ``p_tone_<class>,
+            p_stance_<class>`` (what ``stance measure --labels`` corrects).
         """
         if not isinstance(sentences, pd.DataFrame):
             texts = [str(s) for s in sentences]
-            return pd.concat([pd.DataFrame({"text": texts}), self.predict(texts)], axis=1)
+            return pd.concat([pd.DataFrame({"text": texts}), self.predict(texts, proba=True)], axis=1)
         frame = sentences.reset_index(drop=True)
         mask = ~frame["boilerplate"].astype(bool) if "boilerplate" in frame else pd.Series(True, index=frame.index)
-        labels = self.predict(frame.loc[mask, "text"].tolist())
+        labels = self.predict(frame.loc[mask, "text"].tolist(), proba=True)
         labels.index = frame.index[mask]
         labels = labels.reindex(frame.index)
         labels["topics"] = [ts if isinstance(ts, list) else [] for ts in labels["topics"]]
