@@ -50,7 +50,7 @@ default-model: $(STAMP)
 
 # Labelling speed, load time and peak memory over a million sentences (prints numbers).
 benchmark: $(STAMP)
-	$(BIN)/python experiments/benchmark.py
+	$(BIN)/python experiments/benchmark.py $(BENCHMARK_ARGS)
 
 # Labelling on a local Dask cluster against the single process in the same run (prints numbers):
 # 1,000,000 sentences with the lexical model and 100,000 with the default; smaller with

@@ -9,14 +9,19 @@ same gold (``combined_lexical``: TF-IDF, lexicons, cues, VADER; no torch):
 - the peak resident memory of ``stance label`` over a generated JSONL corpus of
   ``--corpus-sentences`` sentences (default 1,000,000) in a fresh process.
 
+``--compare FILE`` adds another model file to the speed runs (for example an earlier shipped default,
+``git show REV:stance/data/default_model.skops > old.skops``), so that two models are timed in one run
+on the same machine and load.
+
 Usage: python experiments/benchmark.py [--speed-sentences 5000] [--corpus-sentences 1000000]
-       [--memory-model lexical|default]
+       [--memory-model lexical|default] [--compare FILE]
 """
 
 import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +85,8 @@ def main(argv=None):
     parser.add_argument("--corpus-sentences", type=int, default=1_000_000)
     parser.add_argument("--memory-model", choices=["lexical", "default"], default="lexical",
                         help="model for the memory run (the default needs ~an hour for a million sentences)")
+    parser.add_argument("--compare", metavar="FILE", help="another model file timed in the same run (e.g. an earlier default)")
+    parser.add_argument("--repeats", type=int, default=1, help="speed runs per model, alternating (median printed)")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, stance {stance.__version__}")
 
@@ -88,12 +95,21 @@ def main(argv=None):
         lexical_path = save_classifier(
             train_classifier(stance.load_annotations(), "combined_lexical", evaluate=False), tmp / "lexical.skops")
         models = {"default": default_model_path(), "lexical": lexical_path}
+        if args.compare:
+            models["compared"] = Path(args.compare)
         sentences = distinct_sentences(args.speed_sentences)
+        classifiers = {name: stance.load_classifier(path) for name, path in models.items()}
+        speeds = {name: [] for name in models}
+        for _ in range(args.repeats):  # alternating, so that a change of load hits every model alike
+            for name, classifier in classifiers.items():
+                speeds[name].append(labelling_speed(classifier, sentences))
         for name, path in models.items():
-            classifier = stance.load_classifier(path)
-            speed = labelling_speed(classifier, sentences)
-            print(f"{name} ({classifier.metadata['model']}): {speed:,.0f} sentences/s labelling {len(sentences):,} "
-                  f"distinct sentences; import + load {load_time(path):.2f} s")
+            speed = statistics.median(speeds[name])
+            print(f"{name} ({classifiers[name].metadata['model']}): {speed:,.0f} sentences/s labelling {len(sentences):,} "
+                  f"distinct sentences (median of {args.repeats}); import + load {load_time(path):.2f} s")
+        if args.compare:
+            ratio = statistics.median(speeds["default"]) / statistics.median(speeds["compared"])
+            print(f"default / compared speed: {ratio:.2f}")
         corpus = tmp / "corpus.jsonl"
         write_corpus(corpus, args.corpus_sentences)
         seconds, peak, rows = label_peak_memory(corpus, models[args.memory_model], tmp / "labels.csv")

@@ -4,6 +4,7 @@ Every command prints a one-line error and exits with status 2 on bad input.
 """
 
 import argparse
+from pathlib import Path
 import sys
 
 from .errors import MissingExtraError, StanceInputError
@@ -242,6 +243,8 @@ def _cmd_measure(args):
     from .prevalence import measure, summary_lines
     from .tables import format_table
 
+    if args.out and Path(args.out).is_dir():
+        raise StanceInputError(args.out, "is a folder; --out takes a file (.csv, .jsonl or .parquet)")
     table = measure(args.path, by=args.by, level=args.level, method=args.method, min_size=args.min_size,
                     model=args.model, predictions=args.predictions, design=args.design, gold=args.gold,
                     min_gold=args.min_gold, gold_sample=args.gold_sample, n_boot=args.bootstrap, random_state=args.seed,
@@ -337,7 +340,7 @@ def build_parser():
         "it was not trained on, with a 95%% bootstrap interval over both the group and the gold; the raw "
         "classify-and-count share stands beside it. One row per group, task and class.",
     )
-    _add_corpus_and_output(measure, "write the full table to FILE (csv or jsonl)")
+    _add_corpus_and_output(measure, "write the full table to FILE (csv, jsonl or parquet)")
     measure.add_argument("--by", default="source", help="columns to group by, comma-separated: any column of the "
                          "corpus (source, speaker, party, genre, speaker_country, ...) and year, quarter, month of "
                          "its dates (default: %(default)s)")
@@ -363,7 +366,8 @@ def build_parser():
         "labels of stance label", "measure sentence labels written by `stance label` (e.g. on a Dask cluster) "
         "instead of labelling the corpus again; the corpus gives the groups and dates")
     labelled.add_argument("--labels", metavar="PATH", help="the corpus's sentence labels (CSV, JSONL, Parquet file or "
-                          "dataset folder) made with the same model")
+                          "dataset folder) made with the same model; without a corpus argument, --by names columns "
+                          "of the labels themselves (e.g. those of stance label --partition-on source,year)")
     labelled.add_argument("--engine", choices=["local", "dask"], default="local",
                           help="dask: reduce the labels to one row per article on a Dask cluster, correct here "
                           "(pip install 'stance[dask]'; default: local)")

@@ -204,20 +204,23 @@ def dask_client(scheduler=None, client=None, n_workers=None):
             cluster.close()
 
 
-def labelled_predictions(labels, scheduler=None, client=None, summed=True, n_workers=None):
-    """Read sentence labels of ``stance label`` on a Dask cluster and reduce them for ``stance measure``.
+def labelled_predictions(labels, scheduler=None, client=None, summed=True, keep=(), source="labels", n_workers=None):
+    """Reduce sentence labels of ``stance label`` on a Dask cluster for ``stance measure``.
 
     Parameters
     ----------
-    labels : str, Path or dask.dataframe.DataFrame
-        A Parquet dataset folder or file, a CSV or JSONL file (or a glob of them), or a Dask
-        DataFrame of sentence labels.
+    labels : dask.dataframe.DataFrame
+        Sentence labels (:func:`read_labels_dask`).
     scheduler, client, n_workers
         The cluster, as :func:`label_dask`.
     summed : bool
         True: one row per article with its sentence count and score sums
         (:func:`stance.predictions.score_sums`), computed on the workers; what the linear
         quantification methods need. False: every sentence's prediction row, brought to the client.
+    keep : sequence of str
+        Article columns of the labels carried along (the groups, when no corpus gives them).
+    source : str
+        Names the labels in errors.
 
     Returns
     -------
@@ -228,39 +231,46 @@ def labelled_predictions(labels, scheduler=None, client=None, summed=True, n_wor
     Raises
     ------
     StanceInputError
-        For a missing path or labels without the needed columns, naming them.
+        For labels without the needed columns, or a bad value in a partition (naming the sentence).
     """
     require_dask("stance measure --engine dask")
     from .predictions import from_labels, score_sums
 
-    source = "labels" if _is_dask_frame(labels) else str(labels)
-    with dask_client(scheduler, client, n_workers) as active:  # noqa: F841  (computations below run on it)
-        frame = labels if _is_dask_frame(labels) else _read_labels(labels)
-        from_labels(frame._meta, source)  # missing columns fail here, in one line
+    keep = list(keep)
+    meta = from_labels(labels._meta, source, keep)  # missing columns fail here, in one line
+    with dask_client(scheduler, client, n_workers) as active:
         if not summed:
-            return frame.map_partitions(from_labels, source, meta=from_labels(frame._meta, source)).compute()
-        meta = score_sums(from_labels(frame._meta, source))
-        sums = frame.map_partitions(lambda part: score_sums(from_labels(part, source)), meta=meta)
+            return active.compute(labels.map_partitions(from_labels, source, keep, meta=meta)).result()
+        sums = labels.map_partitions(lambda part: score_sums(from_labels(part, source, keep), keep),
+                                     meta=score_sums(meta, keep))
         # An article cut across partitions is summed whole here.
-        return sums.groupby("article_id").sum().compute().reset_index()
+        return active.compute(sums.groupby(["article_id", *keep]).sum()).result().reset_index()
 
 
-def _read_labels(path):
+def read_labels_dask(path):
+    """Sentence labels at ``path`` (:func:`stance.predictions.labels_format`, or a glob of CSV or
+    JSONL files) as a Dask DataFrame; a Dask DataFrame is returned as it is."""
+    require_dask("stance measure --engine dask")
     import dask.dataframe as dd
 
-    from .corpus import PARQUET_SUFFIXES
+    from .predictions import labels_format, text_partitioning
 
+    if _is_dask_frame(path):
+        return path
     text = str(path)
-    if not any(ch in text for ch in "*?[") and not Path(path).exists():
-        raise StanceInputError(path, "no such file or folder")
-    suffix = Path(text.rstrip("/")).suffix.lower()
-    if Path(path).is_dir() or suffix in PARQUET_SUFFIXES:
-        return dd.read_parquet(text)
-    if suffix == ".csv":
-        return dd.read_csv(text, dtype=str, keep_default_na=False, blocksize="64MB")
-    if suffix == ".jsonl":
-        return dd.read_json(text, lines=True, blocksize=2**26, dtype=False)
-    raise StanceInputError(path, "unsupported labels file; expected a Parquet dataset or file, .csv or .jsonl")
+    globbed = any(ch in text for ch in "*?[")
+    fmt = Path(text).suffix.lower().lstrip(".") if globbed else labels_format(path)
+    try:
+        if fmt in ("parquet", "pq"):
+            partitioning = text_partitioning(path)
+            return dd.read_parquet(text, **({"dataset": {"partitioning": partitioning}} if partitioning else {}))
+        if fmt == "csv":
+            return dd.read_csv(text, dtype=str, keep_default_na=False, blocksize="64MB")
+        if fmt == "jsonl":
+            return dd.read_json(text, lines=True, blocksize=2**26, dtype=False)
+    except (OSError, ValueError) as err:
+        raise StanceInputError(path, f"not readable labels ({str(err).strip().splitlines()[0]})") from None
+    raise StanceInputError(path, "unsupported labels; expected a Parquet dataset or file, .csv or .jsonl files")
 
 
 def _is_dask_frame(data):

@@ -222,7 +222,10 @@ def load_gold_predictions(path=None, classifier=None):
         raise StanceInputError(path, "no gold predictions (the out-of-fold predictions that error rates are estimated "
                                "from); build them with `make gold-predictions` (experiments/gold_predictions.py)")
     meta_path = path.with_suffix(".json")
-    about = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    try:
+        about = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    except (ValueError, UnicodeDecodeError) as err:
+        raise StanceInputError(meta_path, f"not a readable record of gold predictions ({err})") from None
     if classifier is not None and about.get("training_data_sha256") != classifier.metadata.get("training_data_sha256"):
         raise StanceInputError(path, f"these gold predictions were made for model {about.get('model', 'unknown')}, not for "
                                f"{model_id(classifier)}; rebuild them for this model (make gold-predictions)")

@@ -28,7 +28,9 @@ _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 
 def group_columns(articles):
     """The names ``by`` accepts for an article table: its category columns, then the periods."""
-    return [c for c in articles.columns if c not in NOT_GROUPS] + list(PERIODS)
+    columns = [c for c in articles.columns if c not in NOT_GROUPS]
+    # A period is read from ``date``; a table with a column of that name (labels partitioned by year) has it already.
+    return columns + [p for p in PERIODS if p not in columns and "date" in articles.columns]
 
 
 def parse_by(by, articles, source="corpus"):
@@ -64,7 +66,9 @@ def date_periods(dates):
         :data:`NO_DATE`, an unparseable one :data:`BAD_DATE`.
     """
     text = pd.Series(dates, dtype=str).fillna("").str.strip()
-    parsed = pd.to_datetime(text.where(text != ""), errors="coerce", format="mixed", utc=True)
+    # The calendar date as written: "2022-03-31T23:00-05:00" is in March, not in UTC's April.
+    day = text.str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})(?:[T ].*)?$", expand=False)
+    parsed = pd.to_datetime(day.fillna(text).where(text != ""), errors="coerce", format="mixed", utc=True)
     year_only = text.str.match(_YEAR)
     month_only = text.str.match(_MONTH)
     parsed = parsed.where(~year_only, pd.to_datetime(text.where(year_only) + "-01-01", errors="coerce", utc=True))
@@ -89,10 +93,10 @@ def article_groups(articles, by):
     """The group values of every article: ``article_id``, one column per name of ``by`` (text),
     and ``usable`` (False where a period of ``by`` could not be read from the date)."""
     frame = articles[["article_id"]].copy()
-    periods = date_periods(articles["date"]) if any(b in PERIODS for b in by) else None
+    periods = date_periods(articles["date"]) if any(b in PERIODS and b not in articles.columns for b in by) else None
     usable = pd.Series(True, index=articles.index)
     for name in by:
-        if name in PERIODS:
+        if name in PERIODS and name not in articles.columns:
             values = periods[name]
             usable &= ~values.str.startswith("(")
         else:

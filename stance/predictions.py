@@ -118,36 +118,90 @@ def _topic_names(value):
     return [str(t) for t in value]
 
 
+def labels_format(path):
+    """The format of sentence labels at ``path``: ``parquet`` (a file or a dataset folder), ``csv`` or ``jsonl``.
+
+    Raises
+    ------
+    StanceInputError
+        For a missing path or another kind of file, naming it.
+    """
+    from .corpus import PARQUET_SUFFIXES, parquet_files
+
+    path = Path(path)
+    if not path.exists():
+        raise StanceInputError(path, "no such file or folder")
+    if path.is_dir():
+        if not parquet_files(path):
+            raise StanceInputError(path, "a folder of labels must be a Parquet dataset (from stance label --engine dask)")
+        return "parquet"
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    if suffix in (".csv", ".jsonl"):
+        return suffix[1:]
+    raise StanceInputError(path, "unsupported labels file; expected .csv, .jsonl, .parquet or a Parquet dataset folder")
+
+
+def text_partitioning(path):
+    """The ``key=value`` folders of a Parquet dataset as text columns (a pyarrow partitioning; None without).
+
+    Inferred, ``year=2022`` becomes an integer, and Dask then makes it a category whose values do not
+    match (every value NaN): the keys are read as text, as ``stance label --partition-on`` wrote them.
+    """
+    from .corpus import parquet_files
+
+    if not Path(path).is_dir():
+        return None
+    keys = {}
+    for file in parquet_files(path):
+        for part in file.relative_to(path).parts[:-1]:
+            if "=" in part:
+                keys.setdefault(part.split("=", 1)[0], None)
+    if not keys:
+        return None
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    return ds.partitioning(pa.schema([(key, pa.string()) for key in keys]), flavor="hive")
+
+
 def read_labels(path):
-    """Read sentence labels written by ``stance label``: a CSV, JSONL or Parquet file, or a
-    Parquet dataset folder (its partition columns included).
+    """Read sentence labels written by ``stance label`` (:func:`labels_format`; a Parquet
+    dataset with its partition columns) into one pandas DataFrame.
 
     Raises
     ------
     StanceInputError
         For a missing or unreadable file, naming it.
     """
-    from .corpus import PARQUET_SUFFIXES, read_csv_frame
+    from .corpus import read_csv_frame
 
-    path = Path(path)
-    if not path.exists():
-        raise StanceInputError(path, "no such file or folder")
-    suffix = path.suffix.lower()
+    fmt = labels_format(path)
     try:
-        if path.is_dir() or suffix in PARQUET_SUFFIXES:
+        if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            return pq.read_table(path).to_pandas()
-        if suffix == ".jsonl":
+            return pq.read_table(path, partitioning=text_partitioning(path) or "hive").to_pandas()
+        if fmt == "jsonl":
             return pd.read_json(path, lines=True, dtype=False)
-        if suffix == ".csv":
-            return read_csv_frame(path)
+        return read_csv_frame(path)
     except (OSError, ValueError) as err:
         raise StanceInputError(path, f"not readable labels ({str(err).strip().splitlines()[0]})") from None
-    raise StanceInputError(path, "unsupported labels file; expected .csv, .jsonl, .parquet or a Parquet dataset folder")
 
 
-def from_labels(frame, source="labels"):
+# The columns ``stance label`` adds to the article columns a labels table may carry (partition columns).
+LABELLED_SENTENCE_COLUMNS = ("article_id", "sentence_id", "position", "paragraph", "start", "end", "role", "boilerplate",
+                             "boilerplate_reason", "text", *PROBA_COLUMNS, "topics", "tone", "tone_score", "stance",
+                             "stance_score")
+
+
+def label_article_columns(columns):
+    """The article columns among the columns of a labels table (``source``, ``year``, ... of a partitioned dataset)."""
+    return [c for c in columns if c not in LABELLED_SENTENCE_COLUMNS]
+
+
+def from_labels(frame, source="labels", keep=()):
     """The prediction table of sentence labels written by ``stance label`` (any format, any engine).
 
     Parameters
@@ -157,34 +211,51 @@ def from_labels(frame, source="labels"):
         ``topics, tone, stance``. Boilerplate rows (no ``tone``) are dropped.
     source : str
         Names the labels in errors.
+    keep : sequence of str
+        Article columns of the labels to carry along (e.g. ``source``, ``year``).
 
     Returns
     -------
     pandas.DataFrame
-        ``article_id, sentence_id`` and :data:`PREDICTION_COLUMNS`, one row per labelled sentence.
+        ``article_id, sentence_id``, :data:`PREDICTION_COLUMNS` and ``keep``, one row per labelled sentence.
 
     Raises
     ------
     StanceInputError
-        When a column is missing (labels of an older version lack the tone and stance distributions).
+        When a column is missing (labels of an older version lack the tone and stance distributions),
+        or a sentence has a label outside the scheme or a probability that is not a number (naming it).
     """
-    missing = [c for c in [*ID_COLUMNS, *PROBA_COLUMNS, "topics", "tone", "stance"] if c not in frame.columns]
+    missing = [c for c in [*ID_COLUMNS, *PROBA_COLUMNS, "topics", "tone", "stance", *keep] if c not in frame.columns]
     if missing:
         raise StanceInputError(source, f"not sentence labels of `stance label` (missing column(s) {', '.join(missing)}); "
                                "label the corpus again at --level sentence with this version")
     rows = frame[frame["tone"].fillna("").astype(str) != ""]
     table = pd.DataFrame({c: rows[c].to_numpy() for c in ID_COLUMNS})
     for column in PROBA_COLUMNS:
-        table[column] = pd.to_numeric(rows[column], errors="coerce").to_numpy(float)  # CSV cells are text
+        values = pd.to_numeric(rows[column], errors="coerce").to_numpy(float)  # CSV cells are text
+        bad = ~np.isfinite(values) | (values < 0) | (values > 1)
+        if bad.any():
+            first = np.flatnonzero(bad)[0]
+            raise StanceInputError(source, f"sentence {table['sentence_id'].iloc[first]}: {column} is "
+                                   f"{rows[column].iloc[first]!r}, not a probability")
+        table[column] = values
     topics = [_topic_names(v) for v in rows["topics"]]
     for topic in TOPICS:
         table[f"pred_{topic}"] = np.array([int(topic in ts) for ts in topics], dtype=int)
-    table["pred_tone"] = rows["tone"].astype(str).to_numpy()
-    table["pred_stance"] = rows["stance"].astype(str).to_numpy()
+    for task, classes in (("tone", TONES), ("stance", STANCES)):
+        values = rows[task].astype(str)
+        unknown = ~values.isin(classes)
+        if unknown.any():
+            first = np.flatnonzero(unknown.to_numpy())[0]
+            raise StanceInputError(source, f"sentence {table['sentence_id'].iloc[first]}: unknown {task} "
+                                   f"{values.iloc[first]!r} (expected {', '.join(classes)})")
+        table[f"pred_{task}"] = values.to_numpy()
+    for column in keep:
+        table[column] = rows[column].astype(str).to_numpy()
     return table
 
 
-def score_sums(predictions):
+def score_sums(predictions, keep=()):
     """Per article, the number of sentences and the sums of every task's scores.
 
     The linear quantification methods (cc, pcc, acc, pacc) and their bootstrap over articles
@@ -195,20 +266,31 @@ def score_sums(predictions):
     ----------
     predictions : pandas.DataFrame
         A prediction table (``article_id`` and :data:`PREDICTION_COLUMNS`).
+    keep : sequence of str
+        Article columns of ``predictions`` carried along (one value per article).
 
     Returns
     -------
     pandas.DataFrame
-        ``article_id, n_sentences`` and one column per task, kind (``soft``: probabilities,
-        ``hard``: decisions) and class (:func:`score_column`), one row per article.
+        ``article_id``, ``keep``, ``n_sentences`` and one column per task, kind (``soft``:
+        probabilities, ``hard``: decisions) and class (:func:`score_column`), one row per article.
     """
-    columns = {"article_id": predictions["article_id"].to_numpy(), "n_sentences": np.ones(len(predictions), dtype=np.int64)}
+    columns = {"article_id": predictions["article_id"].to_numpy(),
+               **{c: predictions[c].to_numpy() for c in keep},
+               "n_sentences": np.ones(len(predictions), dtype=np.int64)}
     for task in TASKS:
         for soft in (True, False):
-            scores = task_proba(predictions, task) if soft else one_hot(task_decisions(predictions, task), len(TASK_CLASSES[task]))
+            scores = task_scores(predictions, task, soft)
             for k in range(scores.shape[1]):
                 columns[score_column(task, soft, k)] = scores[:, k]
-    return pd.DataFrame(columns).groupby("article_id", sort=False, as_index=False).sum()
+    return pd.DataFrame(columns).groupby(["article_id", *keep], sort=False, as_index=False).sum()
+
+
+def task_scores(frame, task, soft):
+    """What a quantifier reads of ``task``: the probabilities (``soft``) or the one-hot decisions (n, k)."""
+    if soft:
+        return task_proba(frame, task)
+    return one_hot(task_decisions(frame, task), len(TASK_CLASSES[task]))
 
 
 def score_column(task, soft, k):
@@ -216,8 +298,8 @@ def score_column(task, soft, k):
     return f"sum_{'soft' if soft else 'hard'}_{task}_{k}"
 
 
-def sum_scores(sums, task, soft):
-    """The per-article mean scores (n_articles, k) of a :func:`score_sums` table."""
+def article_mean_scores(sums, task, soft):
+    """The mean scores of each article (n_articles, k) from a :func:`score_sums` table."""
     k = len(TASK_CLASSES[task])
     totals = sums[[score_column(task, soft, i) for i in range(k)]].to_numpy(float)
     return totals / sums["n_sentences"].to_numpy(float)[:, None]

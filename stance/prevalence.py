@@ -18,6 +18,7 @@ a class is reported without a corrected estimate.
 """
 
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,10 +26,10 @@ from sklearn.base import BaseEstimator
 
 from .errors import StanceInputError
 from .gold_predictions import DESIGNS, KFOLD, LOCO
-from .groups import article_groups, date_report, parse_by
+from .groups import PERIODS, article_groups, date_report, parse_by
 from .labels import TOPICS
-from .predictions import TASK_CLASSES, TASKS, from_labels, one_hot, sum_scores, task_decisions, task_labels, task_proba
-from .quantifiers import DEFAULT_METHOD, METHODS, Sample, fit_replicates, percentile_interval
+from .predictions import TASK_CLASSES, TASKS, article_mean_scores, from_labels, task_labels, task_scores
+from .quantifiers import DEFAULT_METHOD, METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
 
 LEVELS = ("sentence", "article")
 ENGINES = ("local", "dask")
@@ -56,10 +57,6 @@ def output_classes(task):
     return list(enumerate(TASK_CLASSES[task]))
 
 
-def _scores(frame, task, soft):
-    if soft:
-        return task_proba(frame, task)
-    return one_hot(task_decisions(frame, task), len(TASK_CLASSES[task]))
 
 
 def _seed(random_state, *keys):
@@ -109,24 +106,27 @@ class PrevalenceEstimator(BaseEstimator):
         soft = METHODS[self.method].soft
         if self.resampling not in RESAMPLING:
             raise ValueError(f"resampling must be one of {', '.join(RESAMPLING)}, not {self.resampling!r}")
-        sample = Sample(_scores(gold, self.task, soft), gold["article_id"].to_numpy(), labels=task_labels(gold, self.task),
+        sample = Sample(task_scores(gold, self.task, soft), gold["article_id"].to_numpy(), labels=task_labels(gold, self.task),
                         strata=gold["gold_set"].to_numpy() if "gold_set" in gold else None)
         counts = sample.bootstrap_counts(self.n_boot, _seed(self.random_state, "gold", self.task),
                                          nested=self.resampling == "corpora")
         self.quantifiers_ = fit_replicates(self.method, sample, counts)
-        self.gold_sentences_ = len(gold)
-        self.gold_counts_ = np.bincount(sample.labels, minlength=len(TASK_CLASSES[self.task]))
         return self
 
-    def estimate(self, frame, weights=None, key=""):
+    def estimate(self, scores, decisions, clusters, weights=None, key=""):
         """The task's prevalence in one group.
 
         Parameters
         ----------
-        frame : pandas.DataFrame
-            The group's sentence predictions (``article_id`` and the prediction columns).
+        scores : array (n, k)
+            The group's scores of the method's kind (:func:`stance.predictions.task_scores`).
+        decisions : array (n, k)
+            The one-hot decisions (for the raw share).
+        clusters : array (n,)
+            The article of each row; replicates resample articles.
         weights : array (n,), optional
-            A weight per sentence (article level: 1 / the article's sentences).
+            A weight per row. A row may stand for a whole article (its mean scores, weighted by its
+            sentences, or 1 at article level): the linear methods give the numbers of its sentences.
         key : str
             The group's name, which seeds its resamples.
 
@@ -135,16 +135,6 @@ class PrevalenceEstimator(BaseEstimator):
         dict
             ``estimate, low, high, raw`` (arrays over the task's classes).
         """
-        soft = METHODS[self.method].soft
-        return self.estimate_scores(_scores(frame, self.task, soft), _scores(frame, self.task, False),
-                                    frame["article_id"].to_numpy(), weights, key)
-
-    def estimate_scores(self, scores, decisions, clusters, weights=None, key=""):
-        """:meth:`estimate` from score arrays: ``scores`` of the method's kind and one-hot
-        ``decisions`` (n, k), the article of each row and its weight. A row may stand for a whole
-        article (its mean scores, weighted by its sentences): the linear methods give the same numbers."""
-        from .quantifiers import bootstrap_prevalence
-
         group = Sample(scores, clusters, weights=weights)
         estimate, replicates = bootstrap_prevalence(self.method, None, group, n_boot=self.n_boot,
                                                     random_state=_seed(self.random_state, "group", self.task, key),
@@ -226,21 +216,56 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
 def _group_scores(part, task, soft):
     """Scores of the method's kind and one-hot decisions of a group's rows (sentences or article sums)."""
     if "n_sentences" in part:
-        return sum_scores(part, task, soft), sum_scores(part, task, False)
-    return _scores(part, task, soft), _scores(part, task, False)
+        return article_mean_scores(part, task, soft), article_mean_scores(part, task, False)
+    return task_scores(part, task, soft), task_scores(part, task, False)
 
 
-def _labelled_rows(labels, engine, scheduler, summed):
-    """The prediction rows of ``stance label`` output: sentences, or (dask, linear method) article sums."""
+def _labelled(labels, corpus, by, engine, scheduler, summed, source):
+    """The prediction rows, article table and ``by`` of labels written by ``stance label``.
+
+    With a corpus, its articles give the groups, and every labelled article must be one of them.
+    Without, the labels must carry the ``by`` columns themselves (a dataset of
+    ``stance label --partition-on source,year``), and the article table is read from them.
+    The rows are sentences, or (dask engine and a linear method) per-article score sums.
+    """
+    from .corpus import load_corpus
+    from .predictions import label_article_columns, read_labels
+
+    name = "labels" if not isinstance(labels, (str, Path)) else str(labels)
+    is_pandas = isinstance(labels, pd.DataFrame)
     if engine == "dask":
-        from .distributed import labelled_predictions
+        from .distributed import labelled_predictions, read_labels_dask
 
-        return labelled_predictions(labels, scheduler=scheduler, summed=summed)
-    if isinstance(labels, pd.DataFrame):
-        return from_labels(labels)
-    from .predictions import read_labels
-
-    return from_labels(read_labels(labels), str(labels))
+        if is_pandas:
+            raise StanceInputError(name, "the dask engine takes a path or a dask DataFrame of labels, not a pandas one")
+        frame = read_labels_dask(labels)
+    elif is_pandas or isinstance(labels, (str, Path)):
+        frame = labels if is_pandas else read_labels(labels)
+    else:
+        raise StanceInputError(name, "a dask DataFrame of labels needs engine='dask'")
+    if corpus is None:
+        carried = label_article_columns(frame.columns)
+        if not carried:
+            raise StanceInputError(name, "the labels carry no article column to group by: give the corpus they label "
+                                   "(stance measure CORPUS --labels ...), or label with --partition-on source,year")
+        by = parse_by(by, pd.DataFrame(columns=["article_id", *carried]), name)
+        keep = [c for c in dict.fromkeys([*by, *(["date"] if "date" in carried else [])]) if c in carried]
+    else:
+        keep = []
+    if engine == "dask":
+        rows = labelled_predictions(frame, scheduler=scheduler, summed=summed, keep=keep, source=name)
+    else:
+        rows = from_labels(frame, name, keep)
+    if corpus is None:
+        articles = rows.drop_duplicates("article_id")[["article_id", *keep]].reset_index(drop=True)
+        return rows, articles, by
+    articles = corpus if isinstance(corpus, pd.DataFrame) else load_corpus(corpus)
+    by = parse_by(by, articles, source)
+    foreign = ~rows["article_id"].isin(articles["article_id"])
+    if foreign.any():
+        raise StanceInputError(name, f"{rows.loc[foreign, 'article_id'].nunique()} labelled article(s) are not in "
+                               f"{source} (e.g. {rows.loc[foreign, 'article_id'].iloc[0]!r}): labels of another corpus?")
+    return rows, articles, by
 
 
 def _corpus_name(corpus):
@@ -319,7 +344,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
     from .models.persistence import load_classifier
     from .predictions import load_or_predict
 
-    source = "corpus" if isinstance(corpus, pd.DataFrame) else str(corpus or "seeds")
+    source = "corpus" if isinstance(corpus, pd.DataFrame) else str(corpus or ("labels" if labels is not None else "seeds"))
     method = method or DEFAULT_METHOD
     if method not in METHODS:
         raise StanceInputError(source, f"unknown method {method!r}; choose from {', '.join(METHODS)}")
@@ -327,27 +352,34 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         raise StanceInputError(source, f"unknown level {level!r}; choose from {', '.join(LEVELS)}")
     if int(min_size) < 1:
         raise StanceInputError(source, f"min_size must be at least 1, not {min_size}")
-    articles = corpus if isinstance(corpus, pd.DataFrame) else load_corpus(corpus)
-    by = parse_by(by, articles, source)
-    name = corpus_name or (None if isinstance(corpus, pd.DataFrame) else _corpus_name(corpus))
-    classifier = load_classifier(model)
-    gold_path = gold_predictions if gold_predictions is not None else gold_predictions_path(model)
-    gold_rows, about = load_gold_predictions(gold_path, classifier)
+    if int(n_boot) < 1:
+        raise StanceInputError(source, f"the bootstrap needs at least 1 replicate, not {n_boot}")
+    if int(random_state) < 0:
+        raise StanceInputError(source, f"the seed must be a whole number >= 0, not {random_state}")
     if engine not in ENGINES:
         raise StanceInputError(source, f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     if engine == "dask" and labels is None:
-        raise StanceInputError(source, "the dask engine measures labels written by `stance label --engine dask`: "
+        raise StanceInputError(source, "the dask engine measures labels written by `stance label`: "
                                "pass them as labels (--labels PATH)")
+    classifier = load_classifier(model)
+    gold_path = gold_predictions if gold_predictions is not None else gold_predictions_path(model)
+    gold_rows, about = load_gold_predictions(gold_path, classifier)
+
     if labels is not None:
-        sentences = _labelled_rows(labels, engine, scheduler, summed=METHODS[method].linear)
-    elif isinstance(predictions, pd.DataFrame):
-        sentences = predictions
+        sentences, articles, by = _labelled(labels, corpus, by, engine, scheduler, METHODS[method].linear, source)
     else:
-        sentences = load_or_predict(articles, classifier, predictions, progress=progress)
+        articles = corpus if isinstance(corpus, pd.DataFrame) else load_corpus(corpus)
+        by = parse_by(by, articles, source)
+        if isinstance(predictions, pd.DataFrame):
+            sentences = predictions
+        else:
+            sentences = load_or_predict(articles, classifier, predictions, progress=progress)
+    name = corpus_name or (None if isinstance(corpus, pd.DataFrame) or (corpus is None and labels is not None)
+                           else _corpus_name(corpus))
     trained_on = about.get("trained_on") or classifier.metadata.get("gold_sets") or []
 
     groups = article_groups(articles, by)
-    sentences = sentences.merge(groups, on="article_id", how="inner")
+    sentences = sentences.drop(columns=[c for c in by if c in sentences.columns]).merge(groups, on="article_id", how="inner")
     if "n_sentences" in sentences:  # one row per article (score sums): it weighs its sentences, or once
         sentences = sentences.assign(_weight=sentences["n_sentences"].to_numpy(float) if level == "sentence" else 1.0)
     else:
@@ -361,17 +393,23 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
                                                                record["resampling"]).fit(rows)
         estimators[task] = (fitted, record)
 
+    # Every group of the corpus gets its rows, also one whose articles have no labelled sentence (n = 0).
+    keys = groups.drop_duplicates(by)[by].sort_values(by).itertuples(index=False, name=None)
+    parts = {k if isinstance(k, tuple) else (k,): g for k, g in sentences.groupby(by, sort=True, dropna=False)}
+    empty = sentences.iloc[0:0]
+    dated = [b for b in by if b in PERIODS and b not in articles.columns]
     out = []
-    for values, part in sentences.groupby(by, sort=True, dropna=False):
-        values = values if isinstance(values, tuple) else (values,)
+    for values in keys:
+        part = parts.get(tuple(values), empty)
         key = "\x1f".join(map(str, values))
         n_articles = part["article_id"].nunique()
         n_sentences = int(part["n_sentences"].sum()) if "n_sentences" in part else len(part)
         n = n_sentences if level == "sentence" else n_articles
         base = {**dict(zip(by, values)), "level": level, "n": n, "sentences": n_sentences, "articles": n_articles,
                 "method": method}
-        if not part["usable"].all():
-            group_status = next(v for v in values if str(v).startswith("("))
+        problems = [v for b, v in zip(by, values) if b in dated and str(v).startswith("(")]
+        if problems:
+            group_status = problems[0]
         elif n < min_size:
             group_status = TOO_SMALL
         else:
@@ -382,7 +420,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
             result = None
             if status == OK:
                 scores, decisions = _group_scores(part, task, METHODS[method].soft)
-                result = fitted.estimate_scores(scores, decisions, part["article_id"].to_numpy(), part["_weight"].to_numpy(), key)
+                result = fitted.estimate(scores, decisions, part["article_id"].to_numpy(), part["_weight"].to_numpy(), key)
             for index, label in output_classes(task):
                 row = {**base, "task": output_task(task), "class": label, "prevalence": np.nan, "ci_low": np.nan,
                        "ci_high": np.nan, "raw_share": np.nan, "status": status, "warning": "",
@@ -392,14 +430,14 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
                                ci_high=result["high"][index], raw_share=result["raw"][index])
                     if row["raw_share"] > 0 and row["ci_high"] <= 0:
                         row["warning"] = AT_BOUNDARY
-                elif status.startswith(TOO_LITTLE_GOLD):
+                elif status.startswith(TOO_LITTLE_GOLD) and len(part):
                     weights = part["_weight"].to_numpy()
                     row["raw_share"] = float(weights @ _group_scores(part, task, False)[1][:, index] / weights.sum())
                 out.append(row)
     columns = [*by, "level", "task", "class", "prevalence", "ci_low", "ci_high", "raw_share", "n", "sentences",
                "articles", "method", "status", "warning", "design", "gold_sets", "gold_sentences", "gold_sample", "resampling"]
     table = pd.DataFrame(out, columns=columns)
-    table.attrs["dates"] = date_report(articles) if any(b in ("year", "quarter", "month") for b in by) else {}
+    table.attrs["dates"] = date_report(articles) if dated else {}
     table.attrs["gold"] = {"model": about.get("model"), "without_prediction": about.get("without_prediction", {})}
     return table
 

@@ -41,8 +41,8 @@ import pandas as pd
 
 from .errors import StanceInputError
 from .io import write_table, write_text
-from .predictions import TASK_CLASSES, task_labels
-from .prevalence import _scores, _seed
+from .predictions import TASK_CLASSES, task_labels, task_scores
+from .prevalence import _seed
 from .quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
 from .tables import markdown_table
 
@@ -130,7 +130,7 @@ def _fits(methods, gold, task, n_boot, seed_key, nested):
     counts = None
     fitted = {}
     for method in methods:
-        sample = Sample(_scores(gold, task, METHODS[method].soft), articles, labels=labels, strata=gold["gold_set"].to_numpy())
+        sample = Sample(task_scores(gold, task, METHODS[method].soft), articles, labels=labels, strata=gold["gold_set"].to_numpy())
         if counts is None:
             counts = sample.bootstrap_counts(n_boot, _seed(*seed_key), nested=nested)
         fitted[method] = fit_replicates(method, sample, counts)
@@ -150,10 +150,10 @@ def _estimates(config, fitted, pool, task, target, prevalence, key):
         clusters = np.arange(len(index))  # APP draws sentences one by one
     sample = pool.iloc[index]
     truth = np.bincount(labels[index], minlength=len(TASK_CLASSES[task])) / len(index)
-    raw = _scores(sample, task, False).mean(axis=0)
+    raw = task_scores(sample, task, False).mean(axis=0)
     rows = []
     for method, quantifiers in fitted.items():
-        group = Sample(_scores(sample, task, METHODS[method].soft), clusters)
+        group = Sample(task_scores(sample, task, METHODS[method].soft), clusters)
         estimate, replicates = bootstrap_prevalence(method, None, group, n_boot=config["bootstrap"],
                                                     random_state=_seed(config["seed"], "boot", method, *key),
                                                     fitted=quantifiers)

@@ -194,6 +194,11 @@ def _articles():
     })
 
 
+def test_a_date_with_a_time_zone_is_in_the_period_it_was_written_in():
+    periods = date_periods(["2022-03-31T23:00-05:00", "2022-12-31 23:30:00+09:00"])
+    assert list(periods["quarter"]) == ["2022Q1", "2022Q4"] and list(periods["year"]) == ["2022", "2022"]
+
+
 def test_periods_of_full_dates_months_and_bare_years():
     periods = date_periods(_articles()["date"])
     assert periods["year"].tolist() == ["2022", "2022", "2022", "2023", NO_DATE, BAD_DATE]
@@ -363,10 +368,10 @@ def test_measure_labels_written_by_stance_label_gives_the_numbers_of_labelling_h
     folder, _ = small_model
     options = dict(by="source", model=folder, n_boot=40, min_size=1, min_gold=3, method=method)
     direct = measure(**options)
-    for name in ("labels.csv", "labels.parquet"):
+    for name in ("labels.csv", "labels.jsonl", "labels.parquet"):
         path = tmp_path / name
         assert main(["label", "--model", str(folder), "--out", str(path)]) == 0
-        again = measure(labels=path, **options)
+        again = measure("seeds", labels=path, **options)
         pd.testing.assert_frame_equal(again, direct, check_exact=False, rtol=1e-9)
 
 
@@ -378,15 +383,49 @@ def test_measure_labels_on_a_dask_cluster_equals_the_local_result(small_model, t
     options = dict(by=["source", "year"], model=folder, n_boot=40, min_size=1, min_gold=3)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         dataset = tmp_path / "labels.parquet"
-        stance.label_dask(None, dataset, model=folder, partitions=3, scheduler=cluster.scheduler_address)
-        local = measure(labels=dataset, **options)
+        stance.label_dask(None, dataset, model=folder, partitions=3, partition_on=["source", "year"],
+                          scheduler=cluster.scheduler_address)
+        local = measure("seeds", labels=dataset, **options)
+        assert (local["n"] > 0).all() and local["status"].eq("ok").any()
         for method in ("pacc", "sld"):  # pacc from per-article sums on the workers, sld from the sentences
-            on_dask = measure(labels=dataset, engine="dask", scheduler=cluster.scheduler_address,
+            expected = local if method == "pacc" else measure("seeds", labels=dataset, **{**options, "method": method})
+            on_dask = measure("seeds", labels=dataset, engine="dask", scheduler=cluster.scheduler_address,
                               **{**options, "method": method})
-            expected = local if method == "pacc" else measure(labels=dataset, **{**options, "method": method})
             pd.testing.assert_frame_equal(on_dask, expected, check_exact=False, rtol=1e-9)
-        article = measure(labels=dataset, engine="dask", scheduler=cluster.scheduler_address, level="article", **options)
+        # without the corpus: the groups from the labels' own partition columns, reduced on the cluster
+        alone = measure(labels=dataset, engine="dask", scheduler=cluster.scheduler_address, **options)
+        pd.testing.assert_frame_equal(alone, local, check_exact=False, rtol=1e-9)
+        article = measure("seeds", labels=dataset, engine="dask", scheduler=cluster.scheduler_address, level="article",
+                          **options)
         pd.testing.assert_frame_equal(article, measure(level="article", **options), check_exact=False, rtol=1e-9)
+
+
+def test_measure_labels_reports_bad_labels_in_one_line_and_keeps_groups_without_labels(small_model, seed_articles, tmp_path):
+    folder, _ = small_model
+    labels = tmp_path / "labels.csv"
+    assert main(["label", "--model", str(folder), "--out", str(labels)]) == 0
+    options = dict(model=folder, min_gold=3, n_boot=20, min_size=1)
+    # an article of the corpus without labels (not labelled yet): its group is reported with n = 0
+    extra = seed_articles.iloc[:1].assign(article_id="unlabelled", source="Nobody")
+    table = measure(pd.concat([seed_articles, extra], ignore_index=True), labels=labels, by="source", **options)
+    empty = table[table["source"] == "Nobody"]
+    assert len(empty) == 9 and (empty["n"] == 0).all() and empty["status"].eq("below min_size").all()
+    with pytest.raises(StanceInputError, match="labelled article.* not in corpus.*another corpus"):
+        measure(seed_articles.iloc[1:], labels=labels, **options)
+    frame = pd.read_csv(labels, dtype=str, keep_default_na=False)
+    row = frame.index[frame["tone"] != ""][0]
+    for column, value, problem in (("tone", "angry", "unknown tone 'angry'"), ("p_tone_negative", "high", "not a probability"),
+                                   ("p_stance_critical", "", "not a probability")):
+        bad = frame.copy()
+        bad.loc[row, column] = value
+        path = tmp_path / f"bad_{column}.csv"
+        bad.to_csv(path, index=False)
+        with pytest.raises(StanceInputError, match=f"bad_{column}.csv.*sentence {frame.loc[row, 'sentence_id']}.*{problem}"):
+            measure("seeds", labels=path, **options)
+    with pytest.raises(StanceInputError, match="labels.csv: the labels carry no article column to group by"):
+        measure(labels=labels, by="speaker", **options)
+    with pytest.raises(StanceInputError, match="at least 1 replicate"):
+        measure(labels=labels, model=folder, n_boot=0)
 
 
 def test_measure_labels_without_the_distributions_are_refused_in_one_line(small_model, tmp_path):
@@ -395,7 +434,7 @@ def test_measure_labels_without_the_distributions_are_refused_in_one_line(small_
     assert main(["label", "--model", str(folder), "--out", str(old)]) == 0
     pd.read_csv(old).drop(columns=["p_stance_critical"]).to_csv(old, index=False)
     with pytest.raises(StanceInputError, match="old_labels.csv.*missing column.*p_stance_critical"):
-        measure(labels=old, model=folder, min_gold=3)
+        measure("seeds", labels=old, model=folder, min_gold=3)
     with pytest.raises(StanceInputError, match="pass them as labels"):
         measure(engine="dask", model=folder)
 
