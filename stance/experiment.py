@@ -31,7 +31,7 @@ from .errors import StanceInputError
 from .evaluation import (HEADLINE, article_predictions, article_scores, compare_models, group_scores, headline_table,
                          per_label_table, score_models, select_rows)
 from .io import write_table, write_text
-from .labels import TOPICS
+from .labels import SCHEME, TOPICS
 from .models.classifier import BASELINES, model_spec
 from .models.training import load_priors
 from .tables import markdown_table
@@ -44,7 +44,7 @@ else:  # pragma: no cover
 DEFAULTS = {
     "kind": "classification", "name": None, "description": "", "corpus": None, "annotations": "seeds", "train_annotations": None,
     "test_sample": None,
-    "tasks": ["topics", "tone", "stance"], "models": None, "main_model": None,
+    "tasks": list(SCHEME.tasks), "models": None, "main_model": None,
     "priors": True, "bootstrap": 1000, "seed": 0,
     "cv": {"scheme": "leave-one-article-out", "folds": None},
     "learning_curve": {"enabled": True, "fractions": [0.25, 0.5, 0.75, 1.0], "repeats": 3},
@@ -318,7 +318,7 @@ def _figures(folder, predictions, per_label, main, article_table, articles, curv
     meta = articles.set_index("article_id") if articles is not None else pd.DataFrame(columns=["date", "source"])
     with_meta = main_predictions.assign(month=main_predictions["article_id"].map(meta["date"]).fillna("").str[:7].replace("", "unknown"),
                                         outlet=main_predictions["article_id"].map(meta["source"]).fillna("").replace("", "unknown"))
-    paths = [figures.confusion(main_predictions, task, folder / f"confusion_{task}.png", main) for task in ("topics", "tone", "stance")]
+    paths = [figures.confusion(main_predictions, task, folder / f"confusion_{task}.png", main) for task in SCHEME.tasks]
     paths.append(figures.per_label_f1(per_label, folder / "per_label_f1.png"))
     if curve is not None:
         paths.append(figures.learning_curve(curve, folder / "learning_curve.png", main))

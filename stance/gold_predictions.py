@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import StanceInputError
+from .labels import SCHEME
 from .predictions import ID_COLUMNS, PREDICTION_COLUMNS, predict_table, read_predictions, write_predictions
 
 KFOLD, LOCO = "k-fold", "leave-one-corpus-out"
@@ -66,10 +67,10 @@ def gold_labels(names=None):
         if name not in bundled:
             raise StanceInputError(name, f"no such bundled gold set; there are {', '.join(bundled)}")
         path = bundled[name][0]
-        gold = validate_labels(read_table(path, ["article_id", "sentence_id", "topics", "tone", "stance"]), path)
+        gold = validate_labels(read_table(path, ["article_id", "sentence_id", *SCHEME.tasks]), path)
         sample = gold["sample"] if "sample" in gold else "census"
-        frames.append(gold[["article_id", "sentence_id", "topics", "tone", "stance"]].assign(gold_set=name, sample=sample))
-    return pd.concat(frames, ignore_index=True)[["article_id", "sentence_id", "gold_set", "sample", "topics", "tone", "stance"]]
+        frames.append(gold[["article_id", "sentence_id", *SCHEME.tasks]].assign(gold_set=name, sample=sample))
+    return pd.concat(frames, ignore_index=True)[["article_id", "sentence_id", "gold_set", "sample", *SCHEME.tasks]]
 
 
 def _training_rows(classifier):
@@ -228,7 +229,7 @@ def load_gold_predictions(path=None, classifier=None):
                                f"{model_id(classifier)}; rebuild them for this model (make gold-predictions)")
     stored = read_predictions(path, required=[*ID_COLUMNS, "gold_set", "design"])
     labels = gold_labels()
-    joined = stored.merge(labels[["sentence_id", "topics", "tone", "stance"]], on="sentence_id", how="inner")
+    joined = stored.merge(labels[["sentence_id", *SCHEME.tasks]], on="sentence_id", how="inner")
     about = {**about, "not_in_gold": int(len(stored) - len(joined)),
              "without_prediction": {s: int(n) for s, n in
                                     labels[~labels["sentence_id"].isin(stored["sentence_id"])]["gold_set"].value_counts().items()}}
