@@ -17,10 +17,8 @@ from .metrics import cohen_kappa, f1
 from .models.classifier import StanceClassifier
 from .models.training import training_frame
 
-SEED = 0
 
-
-def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction=1.0, seed=SEED, n_folds=None):
+def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction=1.0, seed=0, n_folds=None):
     """Predict every gold sentence with a model trained without its article.
 
     Parameters
@@ -78,7 +76,7 @@ def _scores(encoded, rows=slice(None)):
     return scores
 
 
-def article_folds(gold, n_folds=None, seed=SEED):
+def article_folds(gold, n_folds=None, seed=0):
     """The test folds of grouped cross-validation, as lists of article ids: one article per
     fold (None), or the articles shuffled with ``seed`` and dealt into ``n_folds`` folds."""
     articles = list(dict.fromkeys(gold["article_id"]))
@@ -98,7 +96,7 @@ def task_scores(predictions):
     return _scores(_encode(predictions))
 
 
-def per_label_table(predictions, n_boot=0, level=0.95, seed=SEED):
+def per_label_table(predictions, n_boot=0, level=0.95, seed=0):
     """Precision, recall, F1 and support for every label of every task.
 
     With ``n_boot`` > 0, also ``f1_low`` and ``f1_high``: a percentile bootstrap
@@ -167,7 +165,7 @@ def article_scores(articles):
     return scores
 
 
-def bootstrap_indices(article_ids, n_boot=1000, seed=SEED):
+def bootstrap_indices(article_ids, n_boot=1000, seed=0):
     """Yield bootstrap resamples as row positions: articles with replacement, then sentences within each."""
     rng = np.random.default_rng(seed)
     groups = [np.flatnonzero(article_ids == a) for a in np.unique(article_ids)]
@@ -176,13 +174,13 @@ def bootstrap_indices(article_ids, n_boot=1000, seed=SEED):
         yield np.concatenate([groups[i][rng.integers(0, len(groups[i]), len(groups[i]))] for i in picked])
 
 
-def bootstrap_samples(predictions, n_boot=1000, seed=SEED):
+def bootstrap_samples(predictions, n_boot=1000, seed=0):
     """Yield bootstrap resamples of a frame (see :func:`bootstrap_indices`)."""
     for rows in bootstrap_indices(predictions["article_id"].to_numpy(), n_boot, seed):
         yield predictions.iloc[rows]
 
 
-def score_with_ci(predictions, n_boot=1000, level=0.95, seed=SEED):
+def score_with_ci(predictions, n_boot=1000, level=0.95, seed=0):
     """Headline scores (:func:`task_scores`) with percentile bootstrap intervals.
 
     Returns
@@ -255,7 +253,7 @@ def leave_one_corpus_out(gold, spec, priors=None, select=None, group="gold_set",
     return pd.concat(parts)
 
 
-def group_scores(predictions, group="gold_set", n_boot=1000, seed=SEED):
+def group_scores(predictions, group="gold_set", n_boot=1000, seed=0):
     """Headline scores with bootstrap CIs and the ``critical`` F1 per group (corpus) of the predictions.
 
     Returns
@@ -291,7 +289,7 @@ def group_scores(predictions, group="gold_set", n_boot=1000, seed=SEED):
 
 
 def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=None, select=None, n_folds=None,
-                   by_corpus=False):
+                   by_corpus=False, seed=0):
     """Scores of several models on the same gold and folds.
 
     Parameters
@@ -313,6 +311,8 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
         (see :func:`leave_one_article_out`).
     by_corpus : bool
         Leave one corpus out (:func:`leave_one_corpus_out`, corpora from ``gold_set``).
+    seed : int
+        Seeds the grouped folds and the bootstrap.
 
     Returns
     -------
@@ -326,14 +326,14 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
         if by_corpus:
             predicted = leave_one_corpus_out(gold, spec, priors=priors, select=select)
         elif train is None:
-            predicted = select_rows(leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds), select)
+            predicted = select_rows(leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds, seed=seed), select)
         else:
             predicted = select_rows(train_test(train, gold, spec, priors), select)
         predictions[spec] = predicted
-    return score_models(predictions, n_boot=n_boot), predictions
+    return score_models(predictions, n_boot=n_boot, seed=seed), predictions
 
 
-def score_models(predictions, n_boot=1000, seed=SEED):
+def score_models(predictions, n_boot=1000, seed=0):
     """Headline scores with bootstrap CIs of every model's predictions: one row per model and metric
     (``model, metric, value, ci95_low, ci95_high``)."""
     rows = []

@@ -225,7 +225,8 @@ def run_experiment(config_path, results=None, progress=None):
     if by_corpus:
         # Each held-out corpus is predicted whole once; its random sample (or census) is scored as the corpus
         # estimate, its targeted sample (enriched for rare classes) apart, never mixed with it.
-        _, every_row = compare_models(gold, models, priors=priors, n_boot=0, progress=progress, by_corpus=True)
+        _, every_row = compare_models(gold, models, priors=priors, n_boot=0, progress=progress, by_corpus=True,
+                                      seed=config["seed"])
         predictions = {m: select_rows(p, select) for m, p in every_row.items()}
         scores = score_models(predictions, n_boot=config["bootstrap"], seed=config["seed"])
         corpus_table = _corpus_tables(predictions, config)
@@ -234,7 +235,7 @@ def run_experiment(config_path, results=None, progress=None):
             targeted_table = _corpus_tables(targeted, config)
     else:
         scores, predictions = compare_models(gold, models, priors=priors, n_boot=config["bootstrap"], progress=progress,
-                                             train=train, select=select, n_folds=config["cv"]["folds"])
+                                             train=train, select=select, n_folds=config["cv"]["folds"], seed=config["seed"])
     per_label = {m: per_label_table(p, n_boot=config["bootstrap"], seed=config["seed"]) for m, p in predictions.items()}
     main_predictions = predictions[main]
     scored_articles = articles[articles["article_id"].isin(main_predictions["article_id"])] if articles is not None else None

@@ -36,7 +36,6 @@ DESIGN_NOTES = {KFOLD: "grouped k-fold by article over the model's training gold
 STORED_COLUMNS = [*ID_COLUMNS, "gold_set", "sample", "design", "fold", *PREDICTION_COLUMNS]
 SUFFIX = "_gold_predictions"
 N_FOLDS = 10
-SEED = 0
 
 
 def gold_predictions_path(model_path=None):
@@ -100,7 +99,7 @@ def _predicted(model, test):
     return pd.concat([test[[*ID_COLUMNS, "gold_set", "sample"]], table], axis=1)
 
 
-def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, progress=None, previous=None):
+def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progress=None, previous=None):
     """Predict every gold sentence out of fold, in both designs, for the model ``classifier``.
 
     Parameters
@@ -173,7 +172,7 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, pr
     return pd.concat(parts, ignore_index=True)[STORED_COLUMNS]
 
 
-def save_gold_predictions(frame, classifier, path, n_folds=N_FOLDS, seed=SEED):
+def save_gold_predictions(frame, classifier, path, n_folds=N_FOLDS, seed=0):
     """Write the predictions (CSV) and how they were made (JSON beside it); return both paths."""
     from . import __version__
     from .io import write_text
