@@ -29,7 +29,11 @@ def __getattr__(name):
         return value
     try:  # submodules, e.g. stance.labels
         return importlib.import_module(f".{name}", __name__)
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as err:
+        # Only a submodule that does not exist is a missing attribute; a module that the
+        # submodule imports and that is not installed (a missing dependency) must surface.
+        if err.name != f"{__name__}.{name}":
+            raise
         raise AttributeError(f"module 'stance' has no attribute {name!r}") from None
 
 

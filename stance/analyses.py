@@ -6,11 +6,11 @@ model did not train on.
 
 import pandas as pd
 
-from .evaluation import SEED, leave_one_article_out, task_scores
+from .evaluation import leave_one_article_out, task_scores
 from .models.classifier import families_spec, model_spec
 
 
-def learning_curve(gold, spec, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), repeats=3, seed=SEED, select=None, n_folds=None):
+def learning_curve(gold, spec, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), repeats=3, seed=0, select=None, n_folds=None):
     """Scores against the amount of gold training data.
 
     For each fraction and repeat, every leave-one-article-out fold trains on that

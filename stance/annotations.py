@@ -16,7 +16,7 @@ import pandas as pd
 
 from .corpus import load_corpus, read_csv_frame
 from .errors import StanceInputError
-from .labels import STANCES, TONES, TOPICS, LabelError, aggregate_articles, check_label, gold_scores, parse_topics
+from .labels import SCHEME, LabelError
 from .metrics import cohen_kappa
 from .segment import split_sentences
 from .tables import markdown_table
@@ -27,7 +27,7 @@ GOLD_COLUMNS = [
     "topics_a", "tone_a", "stance_a", "topics_b", "tone_b", "stance_b", "adjudication",
 ]
 PASSES = ("a", "b")
-DIMENSIONS = ("topics", "tone", "stance")
+DIMENSIONS = SCHEME.tasks
 
 
 # Gold of third-party corpora: one file per corpus, named after it, holding spans and a hash, no text.
@@ -69,15 +69,18 @@ def read_table(path, required):
     return frame
 
 
-def validate_labels(frame, path, suffix=""):
-    """Parse ``topics`` into lists and check tone and stance; errors name the file, line and sentence."""
+def validate_labels(frame, path, suffix="", scheme=SCHEME):
+    """Parse ``topics`` into lists and check the labels of the other tasks of ``scheme`` (tone, stance).
+
+    Returns a copy of ``frame`` with ``topics`` as lists; a label outside the scheme raises a
+    StanceInputError naming the file, line and sentence."""
     frame = frame.copy()
     topics = []
     for line, row in enumerate(frame.to_dict(orient="records"), start=2):
         try:
-            topics.append(parse_topics(row["topics" + suffix]))
-            check_label(row["tone" + suffix], "tone")
-            check_label(row["stance" + suffix], "stance")
+            topics.append(scheme.parse_topics(row["topics" + suffix]))
+            for task in scheme.single:
+                task.check(row[task.name + suffix])
         except LabelError as err:
             raise StanceInputError(path, f"line {line} ({row['sentence_id']}): {err}") from None
     frame["topics" + suffix] = topics
@@ -120,14 +123,14 @@ def agreement(pass_a, pass_b):
     if len(merged) != len(pass_a) or len(merged) != len(pass_b):
         raise ValueError("the two passes do not cover the same sentences")
     result = {"n": len(merged), "topics": {}}
-    for topic in TOPICS:
+    for topic in SCHEME.topics:
         a = ["yes" if topic in t else "no" for t in merged["topics_a"]]
         b = ["yes" if topic in t else "no" for t in merged["topics_b"]]
         result["topics"][topic] = _dimension_agreement(a, b, ["no", "yes"])
     same_set = [set(x) == set(y) for x, y in zip(merged["topics_a"], merged["topics_b"])]
     result["topic_sets"] = {"n": len(merged), "agreement": float(sum(same_set) / len(merged))}
-    result["tone"] = _dimension_agreement(merged["tone_a"], merged["tone_b"], TONES)
-    result["stance"] = _dimension_agreement(merged["stance_a"], merged["stance_b"], STANCES)
+    for task in SCHEME.single:
+        result[task.name] = _dimension_agreement(merged[f"{task.name}_a"], merged[f"{task.name}_b"], task.classes)
     return result
 
 
@@ -137,7 +140,7 @@ def agreement_table(result):
             for t, s in result["topics"].items()]
     rows.append({"dimension": "topic set (exact)", "sentences": result["n"],
                  "agreement_%": 100 * result["topic_sets"]["agreement"], "cohen_kappa": float("nan")})
-    for dim in ("tone", "stance"):
+    for dim in (t.name for t in SCHEME.single):
         s = result[dim]
         rows.append({"dimension": dim, "sentences": s["n"], "agreement_%": 100 * s["agreement"], "cohen_kappa": s["kappa"]})
     return pd.DataFrame(rows)
@@ -155,7 +158,7 @@ def agreement_report(pass_a, pass_b, name):
         "",
         markdown_table(agreement_table(result), float_format="{:.3f}"),
     ]
-    confusions = [(f"topic `{t}`", s) for t, s in result["topics"].items()] + [("tone", result["tone"]), ("stance", result["stance"])]
+    confusions = [(f"topic `{t}`", s) for t, s in result["topics"].items()] + [(t.name, result[t.name]) for t in SCHEME.single]
     for title, stats in confusions:
         table = stats["confusion"].reset_index()
         table.columns = ["A \\ B", *map(str, stats["confusion"].columns)]
@@ -277,7 +280,7 @@ def load_annotations(path=None, corpus=None):
         # Only the annotated articles need splitting (a large corpus takes a minute to split whole).
         articles = articles[articles["article_id"].isin(set(gold["article_id"]))]
         gold = _align(gold, split_sentences(articles), path)
-    return gold_scores(gold)
+    return SCHEME.gold_scores(gold)
 
 
 def _align(gold, sentences, path):
@@ -312,34 +315,35 @@ def _align(gold, sentences, path):
 def label_statistics(gold, name):
     """Return Markdown tables of label counts: per label, per article, topic co-occurrence, tone x stance."""
     n = len(gold)
-    counts = [{"dimension": "topic", "label": t, "sentences": int(sum(t in ts for ts in gold["topics"]))} for t in TOPICS]
+    counts = [{"dimension": "topic", "label": t, "sentences": int(sum(t in ts for ts in gold["topics"]))} for t in SCHEME.topics]
     counts.append({"dimension": "topic", "label": "(none)", "sentences": int(sum(not ts for ts in gold["topics"]))})
-    for dim, labels in (("tone", TONES), ("stance", STANCES)):
-        counts += [{"dimension": dim, "label": lab, "sentences": int((gold[dim] == lab).sum())} for lab in labels]
+    for task in SCHEME.single:
+        counts += [{"dimension": task.name, "label": lab, "sentences": int((gold[task.name] == lab).sum())} for lab in task.classes]
     counts = pd.DataFrame(counts).assign(share_pct=lambda f: 100 * f["sentences"] / n)
 
     per_article = gold.groupby("article_id", sort=True).apply(
         lambda g: pd.Series({
             "sentences": len(g),
-            **{t: int(sum(t in ts for ts in g["topics"])) for t in TOPICS},
-            **{f"tone={lab}": int((g["tone"] == lab).sum()) for lab in TONES},
-            **{f"stance={lab}": int((g["stance"] == lab).sum()) for lab in STANCES},
+            **{t: int(sum(t in ts for ts in g["topics"])) for t in SCHEME.topics},
+            **{f"{task.name}={lab}": int((g[task.name] == lab).sum()) for task in SCHEME.single for lab in task.classes},
         }), include_groups=False,
     ).reset_index()
 
-    co = pd.DataFrame(0, index=list(TOPICS), columns=list(TOPICS))
+    co = pd.DataFrame(0, index=list(SCHEME.topics), columns=list(SCHEME.topics))
     for topics in gold["topics"]:
         for t in topics:
             for u in topics:
                 co.loc[t, u] += 1
     co = co.reset_index().rename(columns={"index": "topic"})
 
-    cross = pd.crosstab(pd.Categorical(gold["tone"], categories=TONES), pd.Categorical(gold["stance"], categories=STANCES), dropna=False)
+    tone, stance = SCHEME.task("tone"), SCHEME.task("stance")
+    cross = pd.crosstab(pd.Categorical(gold["tone"], categories=tone.classes), pd.Categorical(gold["stance"], categories=stance.classes),
+                        dropna=False)
     cross = cross.reset_index()
-    cross.columns = ["tone \\ stance", *STANCES]
+    cross.columns = ["tone \\ stance", *stance.classes]
 
-    articles = aggregate_articles(gold_scores(gold))
-    articles = articles[["article_id", "n_sentences", "main_topic", *[f"share_{t}" for t in TOPICS], "tone", "tone_score", "stance", "stance_score"]]
+    articles = SCHEME.aggregate_articles(SCHEME.gold_scores(gold))
+    articles = articles[["article_id", "n_sentences", *SCHEME.article_columns()[1:]]]
     return "\n".join([
         f"# Label statistics: {name}",
         "",
@@ -349,5 +353,5 @@ def label_statistics(gold, name):
         "", "## Per article", "", markdown_table(per_article),
         "", "## Topic co-occurrence (sentences carrying both)", "", markdown_table(co),
         "", "## Tone x stance", "", markdown_table(cross),
-        "", "## Article aggregates of the gold (labels.md, Article level)", "", markdown_table(articles, "{:.2f}"),
+        "", "## Article aggregates of the gold (docs/annotation_guideline.md, Article level)", "", markdown_table(articles, "{:.2f}"),
     ]) + "\n"

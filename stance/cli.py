@@ -1,6 +1,8 @@
 """The ``stance`` command line.
 
 Every command prints a one-line error and exits with status 2 on bad input.
+Each command imports what it needs when it runs, so that building the parser
+(``stance --help``) imports no pandas, scikit-learn or torch.
 """
 
 import argparse
@@ -8,7 +10,6 @@ from pathlib import Path
 import sys
 
 from .errors import MissingExtraError, StanceInputError
-from .models.classifier import DEFAULT_SPEC, MODEL_SPECS
 
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_EXTRA = 1
@@ -189,10 +190,16 @@ def _cmd_train(args):
 
     from .annotations import load_annotations
     from .io import write_text
+    from .models.classifier import model_spec
     from .models.persistence import MODEL_FILE, save_classifier
     from .models.training import train_classifier
     from .tables import format_table
 
+    if args.model is not None:
+        try:  # before the gold is read: an unknown model fails at once
+            model_spec(args.model)
+        except ValueError as err:
+            raise StanceInputError("--model", str(err)) from None
     gold = load_annotations(args.annotations, corpus=args.corpus)
     classifier = train_classifier(gold, spec=args.model, priors=not args.no_priors, n_boot=args.bootstrap)
     out = Path(args.out)
@@ -383,8 +390,11 @@ def build_parser():
     train.add_argument("--annotations", default=None, metavar="FILE", help="gold-format CSV (default: the seed gold)")
     train.add_argument("--corpus", default=None, help="check the annotations against this corpus's sentence split")
     train.add_argument("--out", required=True, metavar="DIR", help="folder for model.skops and metadata.json")
-    train.add_argument("--model", default=DEFAULT_SPEC, choices=list(MODEL_SPECS),
-                       help="model spec (default: %(default)s, the shipped default's)")
+    # No `choices`: the catalogue lives with the models, and importing it here would make --help slow.
+    train.add_argument("--model", default=None, metavar="SPEC",
+                       help="a model of the catalogue (stance.models.MODEL_SPECS; an unknown name lists them) or "
+                       "families:<family>,... for a linear model on those feature families (default: the shipped "
+                       "default's)")
     train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")
     train.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the CIs (default: %(default)s)")
     train.set_defaults(run=_cmd_train)

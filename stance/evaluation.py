@@ -12,15 +12,13 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
-from .labels import STANCES, TONES, TOPICS, aggregate_articles, gold_scores
+from .labels import SCHEME, TOPICS, aggregate_articles, gold_scores, topic_matrix
 from .metrics import cohen_kappa, f1
-from .models.classifier import StanceClassifier, topic_matrix
+from .models.classifier import StanceClassifier
 from .models.training import training_frame
 
-SEED = 0
 
-
-def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction=1.0, seed=SEED, n_folds=None):
+def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction=1.0, seed=0, n_folds=None):
     """Predict every gold sentence with a model trained without its article.
 
     Parameters
@@ -60,9 +58,8 @@ def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction
 def _encode(predictions):
     """Gold and predicted labels as arrays: topic indicator matrices and class codes."""
     encoded = {"topics": (topic_matrix(predictions["topics"]).astype(bool), topic_matrix(predictions["pred_topics"]).astype(bool))}
-    for task, labels in (("tone", TONES), ("stance", STANCES)):
-        codes = {label: i for i, label in enumerate(labels)}
-        encoded[task] = (predictions[task].map(codes).to_numpy(int), predictions[f"pred_{task}"].map(codes).to_numpy(int))
+    for task in SCHEME.single:
+        encoded[task.name] = (task.encode(predictions[task.name]), task.encode(predictions[f"pred_{task.name}"]))
     return encoded
 
 
@@ -71,15 +68,15 @@ def _scores(encoded, rows=slice(None)):
     supported = [i for i in range(gold.shape[1]) if gold[:, i].any()] or list(range(gold.shape[1]))
     scores = {"topics_macro_f1": float(np.mean([f1(gold[:, i], pred[:, i]) for i in supported])),
               "topics_micro_f1": float(f1(gold.ravel(), pred.ravel()))}
-    for task, labels in (("tone", TONES), ("stance", STANCES)):
-        y, p = (codes[rows] for codes in encoded[task])
-        scores[f"{task}_macro_f1"] = float(np.mean([f1(y == c, p == c) for c in np.unique(y)]))
-        scores[f"{task}_accuracy"] = float(np.mean(y == p))
-        scores[f"{task}_kappa"] = cohen_kappa(y, p, len(labels))
+    for task in SCHEME.single:
+        y, p = (codes[rows] for codes in encoded[task.name])
+        scores[f"{task.name}_macro_f1"] = float(np.mean([f1(y == c, p == c) for c in np.unique(y)]))
+        scores[f"{task.name}_accuracy"] = float(np.mean(y == p))
+        scores[f"{task.name}_kappa"] = cohen_kappa(y, p, len(task.classes))
     return scores
 
 
-def article_folds(gold, n_folds=None, seed=SEED):
+def article_folds(gold, n_folds=None, seed=0):
     """The test folds of grouped cross-validation, as lists of article ids: one article per
     fold (None), or the articles shuffled with ``seed`` and dealt into ``n_folds`` folds."""
     articles = list(dict.fromkeys(gold["article_id"]))
@@ -99,7 +96,7 @@ def task_scores(predictions):
     return _scores(_encode(predictions))
 
 
-def per_label_table(predictions, n_boot=0, level=0.95, seed=SEED):
+def per_label_table(predictions, n_boot=0, level=0.95, seed=0):
     """Precision, recall, F1 and support for every label of every task.
 
     With ``n_boot`` > 0, also ``f1_low`` and ``f1_high``: a percentile bootstrap
@@ -110,10 +107,11 @@ def per_label_table(predictions, n_boot=0, level=0.95, seed=SEED):
     p, r, f, s = precision_recall_fscore_support(gold_topics, pred_topics, zero_division=0)
     rows += [{"task": "topics", "label": t, "precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i]),
               "predicted": int(pred_topics[:, i].sum())} for i, t in enumerate(TOPICS)]
-    for task, labels in (("tone", TONES), ("stance", STANCES)):
-        p, r, f, s = precision_recall_fscore_support(predictions[task], predictions[f"pred_{task}"], labels=list(labels), zero_division=0)
-        rows += [{"task": task, "label": c, "precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i]),
-                  "predicted": int((predictions[f"pred_{task}"] == c).sum())} for i, c in enumerate(labels)]
+    for task in SCHEME.single:
+        gold, pred = predictions[task.name], predictions[f"pred_{task.name}"]
+        p, r, f, s = precision_recall_fscore_support(gold, pred, labels=list(task.classes), zero_division=0)
+        rows += [{"task": task.name, "label": c, "precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i]),
+                  "predicted": int((pred == c).sum())} for i, c in enumerate(task.classes)]
     table = pd.DataFrame(rows)
     if n_boot:
         encoded = _encode(predictions)
@@ -130,23 +128,23 @@ def _label_f1s(encoded, rows):
     """F1 of every label in :func:`per_label_table` order (nan for a label absent from gold and predictions)."""
     gold, pred = (m[rows] for m in encoded["topics"])
     values = [f1(gold[:, i], pred[:, i]) if (gold[:, i] | pred[:, i]).any() else np.nan for i in range(gold.shape[1])]
-    for task, labels in (("tone", TONES), ("stance", STANCES)):
-        y, p = (codes[rows] for codes in encoded[task])
-        values += [f1(y == c, p == c) if ((y == c) | (p == c)).any() else np.nan for c in range(len(labels))]
+    for task in SCHEME.single:
+        y, p = (codes[rows] for codes in encoded[task.name])
+        values += [f1(y == c, p == c) if ((y == c) | (p == c)).any() else np.nan for c in range(len(task.classes))]
     return values
 
 
 def article_predictions(predictions, articles=None):
-    """Gold and predicted article aggregates side by side (labels.md, "Article level").
+    """Gold and predicted article aggregates side by side (docs/annotation_guideline.md, "Article level").
 
     ``predictions`` are sentence predictions (:func:`leave_one_article_out`); the
     gold aggregate is built from the gold labels of the same sentences.
     """
     gold = aggregate_articles(gold_scores(predictions), articles)
-    predicted = predictions.drop(columns=["topics", "tone", "stance", "tone_score", "stance_score"], errors="ignore")
+    predicted = predictions.drop(columns=["topics", *SCHEME.score_columns()], errors="ignore")
     predicted = predicted.rename(columns=lambda c: c[len("pred_"):] if c.startswith("pred_") else c)
     predicted = aggregate_articles(predicted, articles)
-    keep = ["article_id", "topics", "main_topic", *(f"share_{t}" for t in TOPICS), "tone", "tone_score", "stance", "stance_score"]
+    keep = ["article_id", *SCHEME.article_columns()]
     return gold[["article_id", "title", "n_sentences", *keep[1:]]].merge(
         predicted[keep], on="article_id", suffixes=("", "_pred"))
 
@@ -155,19 +153,19 @@ def article_scores(articles):
     """Agreement of predicted with gold article aggregates (from :func:`article_predictions`)."""
     same_topics = [set(a) == set(b) for a, b in zip(articles["topics"], articles["topics_pred"])]
     share_error = np.mean([np.abs(articles[f"share_{t}"] - articles[f"share_{t}_pred"]).mean() for t in TOPICS])
-    return {
+    scores = {
         "articles": int(len(articles)),
         "topic_set_accuracy": float(np.mean(same_topics)),
         "main_topic_accuracy": float((articles["main_topic"] == articles["main_topic_pred"]).mean()),
         "topic_share_mae": float(share_error),
-        "tone_accuracy": float((articles["tone"] == articles["tone_pred"]).mean()),
-        "tone_score_mae": float((articles["tone_score"] - articles["tone_score_pred"]).abs().mean()),
-        "stance_accuracy": float((articles["stance"] == articles["stance_pred"]).mean()),
-        "stance_score_mae": float((articles["stance_score"] - articles["stance_score_pred"]).abs().mean()),
     }
+    for task in (t.name for t in SCHEME.single):
+        scores[f"{task}_accuracy"] = float((articles[task] == articles[f"{task}_pred"]).mean())
+        scores[f"{task}_score_mae"] = float((articles[f"{task}_score"] - articles[f"{task}_score_pred"]).abs().mean())
+    return scores
 
 
-def bootstrap_indices(article_ids, n_boot=1000, seed=SEED):
+def bootstrap_indices(article_ids, n_boot=1000, seed=0):
     """Yield bootstrap resamples as row positions: articles with replacement, then sentences within each."""
     rng = np.random.default_rng(seed)
     groups = [np.flatnonzero(article_ids == a) for a in np.unique(article_ids)]
@@ -176,13 +174,13 @@ def bootstrap_indices(article_ids, n_boot=1000, seed=SEED):
         yield np.concatenate([groups[i][rng.integers(0, len(groups[i]), len(groups[i]))] for i in picked])
 
 
-def bootstrap_samples(predictions, n_boot=1000, seed=SEED):
+def bootstrap_samples(predictions, n_boot=1000, seed=0):
     """Yield bootstrap resamples of a frame (see :func:`bootstrap_indices`)."""
     for rows in bootstrap_indices(predictions["article_id"].to_numpy(), n_boot, seed):
         yield predictions.iloc[rows]
 
 
-def score_with_ci(predictions, n_boot=1000, level=0.95, seed=SEED):
+def score_with_ci(predictions, n_boot=1000, level=0.95, seed=0):
     """Headline scores (:func:`task_scores`) with percentile bootstrap intervals.
 
     Returns
@@ -255,7 +253,7 @@ def leave_one_corpus_out(gold, spec, priors=None, select=None, group="gold_set",
     return pd.concat(parts)
 
 
-def group_scores(predictions, group="gold_set", n_boot=1000, seed=SEED):
+def group_scores(predictions, group="gold_set", n_boot=1000, seed=0):
     """Headline scores with bootstrap CIs and the ``critical`` F1 per group (corpus) of the predictions.
 
     Returns
@@ -291,7 +289,7 @@ def group_scores(predictions, group="gold_set", n_boot=1000, seed=SEED):
 
 
 def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=None, select=None, n_folds=None,
-                   by_corpus=False):
+                   by_corpus=False, seed=0):
     """Scores of several models on the same gold and folds.
 
     Parameters
@@ -313,6 +311,8 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
         (see :func:`leave_one_article_out`).
     by_corpus : bool
         Leave one corpus out (:func:`leave_one_corpus_out`, corpora from ``gold_set``).
+    seed : int
+        Seeds the grouped folds and the bootstrap.
 
     Returns
     -------
@@ -326,14 +326,14 @@ def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=N
         if by_corpus:
             predicted = leave_one_corpus_out(gold, spec, priors=priors, select=select)
         elif train is None:
-            predicted = select_rows(leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds), select)
+            predicted = select_rows(leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds, seed=seed), select)
         else:
             predicted = select_rows(train_test(train, gold, spec, priors), select)
         predictions[spec] = predicted
-    return score_models(predictions, n_boot=n_boot), predictions
+    return score_models(predictions, n_boot=n_boot, seed=seed), predictions
 
 
-def score_models(predictions, n_boot=1000, seed=SEED):
+def score_models(predictions, n_boot=1000, seed=0):
     """Headline scores with bootstrap CIs of every model's predictions: one row per model and metric
     (``model, metric, value, ci95_low, ci95_high``)."""
     rows = []

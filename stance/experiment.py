@@ -31,7 +31,7 @@ from .errors import StanceInputError
 from .evaluation import (HEADLINE, article_predictions, article_scores, compare_models, group_scores, headline_table,
                          per_label_table, score_models, select_rows)
 from .io import write_table, write_text
-from .labels import TOPICS
+from .labels import SCHEME, TOPICS
 from .models.classifier import BASELINES, model_spec
 from .models.training import load_priors
 from .tables import markdown_table
@@ -44,7 +44,7 @@ else:  # pragma: no cover
 DEFAULTS = {
     "kind": "classification", "name": None, "description": "", "corpus": None, "annotations": "seeds", "train_annotations": None,
     "test_sample": None,
-    "tasks": ["topics", "tone", "stance"], "models": None, "main_model": None,
+    "tasks": list(SCHEME.tasks), "models": None, "main_model": None,
     "priors": True, "bootstrap": 1000, "seed": 0,
     "cv": {"scheme": "leave-one-article-out", "folds": None},
     "learning_curve": {"enabled": True, "fractions": [0.25, 0.5, 0.75, 1.0], "repeats": 3},
@@ -225,7 +225,8 @@ def run_experiment(config_path, results=None, progress=None):
     if by_corpus:
         # Each held-out corpus is predicted whole once; its random sample (or census) is scored as the corpus
         # estimate, its targeted sample (enriched for rare classes) apart, never mixed with it.
-        _, every_row = compare_models(gold, models, priors=priors, n_boot=0, progress=progress, by_corpus=True)
+        _, every_row = compare_models(gold, models, priors=priors, n_boot=0, progress=progress, by_corpus=True,
+                                      seed=config["seed"])
         predictions = {m: select_rows(p, select) for m, p in every_row.items()}
         scores = score_models(predictions, n_boot=config["bootstrap"], seed=config["seed"])
         corpus_table = _corpus_tables(predictions, config)
@@ -234,7 +235,7 @@ def run_experiment(config_path, results=None, progress=None):
             targeted_table = _corpus_tables(targeted, config)
     else:
         scores, predictions = compare_models(gold, models, priors=priors, n_boot=config["bootstrap"], progress=progress,
-                                             train=train, select=select, n_folds=config["cv"]["folds"])
+                                             train=train, select=select, n_folds=config["cv"]["folds"], seed=config["seed"])
     per_label = {m: per_label_table(p, n_boot=config["bootstrap"], seed=config["seed"]) for m, p in predictions.items()}
     main_predictions = predictions[main]
     scored_articles = articles[articles["article_id"].isin(main_predictions["article_id"])] if articles is not None else None
@@ -318,7 +319,7 @@ def _figures(folder, predictions, per_label, main, article_table, articles, curv
     meta = articles.set_index("article_id") if articles is not None else pd.DataFrame(columns=["date", "source"])
     with_meta = main_predictions.assign(month=main_predictions["article_id"].map(meta["date"]).fillna("").str[:7].replace("", "unknown"),
                                         outlet=main_predictions["article_id"].map(meta["source"]).fillna("").replace("", "unknown"))
-    paths = [figures.confusion(main_predictions, task, folder / f"confusion_{task}.png", main) for task in ("topics", "tone", "stance")]
+    paths = [figures.confusion(main_predictions, task, folder / f"confusion_{task}.png", main) for task in SCHEME.tasks]
     paths.append(figures.per_label_f1(per_label, folder / "per_label_f1.png"))
     if curve is not None:
         paths.append(figures.learning_curve(curve, folder / "learning_curve.png", main))

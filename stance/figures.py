@@ -12,11 +12,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .io import atomic_path  # noqa: E402
-from .labels import STANCES, TONES, TOPICS, gold_scores  # noqa: E402
-from .models.classifier import topic_matrix  # noqa: E402
+from .labels import SCHEME, TOPIC_CLASSES, TOPICS, gold_scores, topic_matrix  # noqa: E402
 
 plt.rcParams.update({"font.size": 11, "axes.titlesize": 13, "figure.dpi": 110, "savefig.bbox": "tight"})
-TASK_TITLES = {"topics_macro_f1": "topics", "tone_macro_f1": "tone", "stance_macro_f1": "stance"}
+TASK_TITLES = {f"{task}_macro_f1": task for task in SCHEME.tasks}
+# Classes in polarity order (stance.labels.Task.classes): lowest red, middle grey, highest blue.
+POLARITY_COLORS = ("#d7301f", "#bdbdbd", "#2b8cbe")
 
 
 def _save(fig, path):
@@ -46,9 +47,9 @@ def confusion(predictions, task, path, model=""):
         fig, axes = plt.subplots(1, len(TOPICS), figsize=(4.2 * len(TOPICS), 4))
         for i, (ax, topic) in enumerate(zip(axes, TOPICS)):
             counts = np.array([[np.sum((gold[:, i] == g) & (pred[:, i] == p)) for p in (0, 1)] for g in (0, 1)])
-            _matrix(ax, counts, ["absent", "present"], ["absent", "present"], topic.replace("_", " "))
+            _matrix(ax, counts, TOPIC_CLASSES, TOPIC_CLASSES, topic.replace("_", " "))
     else:
-        labels = TONES if task == "tone" else STANCES
+        labels = SCHEME.task(task).classes
         counts = np.array([[np.sum((predictions[task] == g) & (predictions[f"pred_{task}"] == p)) for p in labels] for g in labels])
         fig, ax = plt.subplots(figsize=(5, 4.5))
         _matrix(ax, counts, labels, labels, task)
@@ -58,8 +59,8 @@ def confusion(predictions, task, path, model=""):
 
 def per_label_f1(tables, path):
     """Per-label F1 with bootstrap 95% intervals, one bar per model; ``tables`` is ``{model: per_label_table}``."""
-    tasks = ["topics", "tone", "stance"]
-    fig, axes = plt.subplots(1, 3, figsize=(17, 5), sharey=True, gridspec_kw={"width_ratios": [3, 3, 3]})
+    tasks = SCHEME.tasks
+    fig, axes = plt.subplots(1, len(tasks), figsize=(17 * len(tasks) / 3, 5), sharey=True)
     width = 0.8 / max(1, len(tables))
     colors = plt.get_cmap("tab10")
     for ax, task in zip(axes, tasks):
@@ -125,18 +126,17 @@ def topic_share_heatmap(articles, path):
 
 def label_distribution(predictions, path):
     """Share of tone and stance labels per article (predicted), as stacked bars."""
-    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * predictions["article_id"].nunique() + 2.5), sharey=True)
-    colors = {"negative": "#d7301f", "neutral": "#bdbdbd", "positive": "#2b8cbe",
-              "critical": "#d7301f", "supportive": "#2b8cbe"}
-    for ax, task, labels in ((axes[0], "tone", TONES), (axes[1], "stance", STANCES)):
-        shares = predictions.groupby("article_id")[f"pred_{task}"].value_counts(normalize=True).unstack(fill_value=0)
-        shares = shares.reindex(columns=labels, fill_value=0)
+    fig, axes = plt.subplots(1, len(SCHEME.single), figsize=(6 * len(SCHEME.single), 0.45 * predictions["article_id"].nunique() + 2.5),
+                             sharey=True)
+    for ax, task in zip(axes, SCHEME.single):
+        shares = predictions.groupby("article_id")[f"pred_{task.name}"].value_counts(normalize=True).unstack(fill_value=0)
+        shares = shares.reindex(columns=task.classes, fill_value=0)
         left = np.zeros(len(shares))
-        for label in labels:
-            ax.barh([a[:10] for a in shares.index], shares[label], left=left, color=colors[label], label=label)
+        for label, color in zip(task.classes, POLARITY_COLORS):
+            ax.barh([a[:10] for a in shares.index], shares[label], left=left, color=color, label=label)
             left += shares[label].to_numpy()
         ax.set_xlabel("share of sentences")
-        ax.set_title(task)
+        ax.set_title(task.name)
         ax.legend(bbox_to_anchor=(0.5, -0.18), loc="upper center", ncol=3)
     axes[0].set_ylabel("article")
     fig.suptitle("Predicted tone and stance per article")

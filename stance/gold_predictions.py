@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import StanceInputError
+from .labels import SCHEME
 from .predictions import ID_COLUMNS, PREDICTION_COLUMNS, predict_table, read_predictions, write_predictions
 
 KFOLD, LOCO = "k-fold", "leave-one-corpus-out"
@@ -35,7 +36,6 @@ DESIGN_NOTES = {KFOLD: "grouped k-fold by article over the model's training gold
 STORED_COLUMNS = [*ID_COLUMNS, "gold_set", "sample", "design", "fold", *PREDICTION_COLUMNS]
 SUFFIX = "_gold_predictions"
 N_FOLDS = 10
-SEED = 0
 
 
 def gold_predictions_path(model_path=None):
@@ -66,10 +66,10 @@ def gold_labels(names=None):
         if name not in bundled:
             raise StanceInputError(name, f"no such bundled gold set; there are {', '.join(bundled)}")
         path = bundled[name][0]
-        gold = validate_labels(read_table(path, ["article_id", "sentence_id", "topics", "tone", "stance"]), path)
+        gold = validate_labels(read_table(path, ["article_id", "sentence_id", *SCHEME.tasks]), path)
         sample = gold["sample"] if "sample" in gold else "census"
-        frames.append(gold[["article_id", "sentence_id", "topics", "tone", "stance"]].assign(gold_set=name, sample=sample))
-    return pd.concat(frames, ignore_index=True)[["article_id", "sentence_id", "gold_set", "sample", "topics", "tone", "stance"]]
+        frames.append(gold[["article_id", "sentence_id", *SCHEME.tasks]].assign(gold_set=name, sample=sample))
+    return pd.concat(frames, ignore_index=True)[["article_id", "sentence_id", "gold_set", "sample", *SCHEME.tasks]]
 
 
 def _training_rows(classifier):
@@ -99,7 +99,7 @@ def _predicted(model, test):
     return pd.concat([test[[*ID_COLUMNS, "gold_set", "sample"]], table], axis=1)
 
 
-def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, progress=None, previous=None):
+def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progress=None, previous=None):
     """Predict every gold sentence out of fold, in both designs, for the model ``classifier``.
 
     Parameters
@@ -172,7 +172,7 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=SEED, pr
     return pd.concat(parts, ignore_index=True)[STORED_COLUMNS]
 
 
-def save_gold_predictions(frame, classifier, path, n_folds=N_FOLDS, seed=SEED):
+def save_gold_predictions(frame, classifier, path, n_folds=N_FOLDS, seed=0):
     """Write the predictions (CSV) and how they were made (JSON beside it); return both paths."""
     from . import __version__
     from .io import write_text
@@ -231,7 +231,7 @@ def load_gold_predictions(path=None, classifier=None):
                                f"{model_id(classifier)}; rebuild them for this model (make gold-predictions)")
     stored = read_predictions(path, required=[*ID_COLUMNS, "gold_set", "design"])
     labels = gold_labels()
-    joined = stored.merge(labels[["sentence_id", "topics", "tone", "stance"]], on="sentence_id", how="inner")
+    joined = stored.merge(labels[["sentence_id", *SCHEME.tasks]], on="sentence_id", how="inner")
     about = {**about, "not_in_gold": int(len(stored) - len(joined)),
              "without_prediction": {s: int(n) for s, n in
                                     labels[~labels["sentence_id"].isin(stored["sentence_id"])]["gold_set"].value_counts().items()}}

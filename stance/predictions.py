@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import StanceInputError
-from .labels import STANCES, TONES, TOPICS
+from .labels import SCHEME, TOPICS
 from .models.classifier import PROBA_COLUMNS
 
-TASKS = (*TOPICS, "tone", "stance")
 # A topic is measured as present or absent; tone and stance as their three classes.
-TASK_CLASSES = {**{t: ("absent", "present") for t in TOPICS}, "tone": TONES, "stance": STANCES}
-DECISION_COLUMNS = [*(f"pred_{t}" for t in TOPICS), "pred_tone", "pred_stance"]
+TASKS = tuple(t.name for t in SCHEME.measured_tasks)
+TASK_CLASSES = {t.name: t.classes for t in SCHEME.measured_tasks}
+DECISION_COLUMNS = [f"pred_{t}" for t in TASKS]
 PREDICTION_COLUMNS = [*PROBA_COLUMNS, *DECISION_COLUMNS]
 ID_COLUMNS = ["article_id", "sentence_id"]
 MODEL_COLUMN = "model_id"
@@ -44,8 +44,8 @@ def predict_table(classifier, texts):
     table = labels.reindex(columns=PROBA_COLUMNS).astype(float)
     for topic in TOPICS:
         table[f"pred_{topic}"] = [int(topic in ts) for ts in labels["topics"]]
-    table["pred_tone"] = labels["tone"].to_numpy()
-    table["pred_stance"] = labels["stance"].to_numpy()
+    for task in SCHEME.single:
+        table[f"pred_{task.name}"] = labels[task.name].to_numpy()
     return table[PREDICTION_COLUMNS]
 
 
@@ -225,7 +225,7 @@ def from_labels(frame, source="labels", keep=()):
         When a column is missing (labels of an older version lack the tone and stance distributions),
         or a sentence has a label outside the scheme or a probability that is not a number (naming it).
     """
-    missing = [c for c in [*ID_COLUMNS, *PROBA_COLUMNS, "topics", "tone", "stance", *keep] if c not in frame.columns]
+    missing = [c for c in [*ID_COLUMNS, *PROBA_COLUMNS, *SCHEME.tasks, *keep] if c not in frame.columns]
     if missing:
         raise StanceInputError(source, f"not sentence labels of `stance label` (missing column(s) {', '.join(missing)}); "
                                "label the corpus again at --level sentence with this version")
@@ -242,14 +242,14 @@ def from_labels(frame, source="labels", keep=()):
     topics = [_topic_names(v) for v in rows["topics"]]
     for topic in TOPICS:
         table[f"pred_{topic}"] = np.array([int(topic in ts) for ts in topics], dtype=int)
-    for task, classes in (("tone", TONES), ("stance", STANCES)):
-        values = rows[task].astype(str)
-        unknown = ~values.isin(classes)
+    for task in SCHEME.single:
+        values = rows[task.name].astype(str)
+        unknown = ~values.isin(task.classes)
         if unknown.any():
             first = np.flatnonzero(unknown.to_numpy())[0]
-            raise StanceInputError(source, f"sentence {table['sentence_id'].iloc[first]}: unknown {task} "
-                                   f"{values.iloc[first]!r} (expected {', '.join(classes)})")
-        table[f"pred_{task}"] = values.to_numpy()
+            raise StanceInputError(source, f"sentence {table['sentence_id'].iloc[first]}: unknown {task.name} "
+                                   f"{values.iloc[first]!r} (expected {', '.join(task.classes)})")
+        table[f"pred_{task.name}"] = values.to_numpy()
     for column in keep:
         table[column] = rows[column].astype(str).to_numpy()
     return table

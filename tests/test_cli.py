@@ -53,6 +53,34 @@ def test_help_lists_commands():
     assert result.returncode == 0 and "corpus" in result.stdout
 
 
+HEAVY_MODULES = ("numpy", "pandas", "sklearn", "scipy", "torch", "matplotlib", "sentence_transformers")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["label", "--help"], ["measure", "--help"]])
+def test_help_imports_no_heavy_library(argv):
+    # A fresh process: this one has imported everything already.
+    script = ("import sys\nfrom stance.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_train_with_an_unknown_model_exits_2(capsys):
+    assert main(["train", "--out", "unused", "--model", "no-such-model"]) == 2
+    err = capsys.readouterr().err
+    assert "--model" in err and "unknown model 'no-such-model'" in err and "combined" in err
+
+
+def test_a_missing_dependency_of_a_submodule_is_not_a_missing_attribute():
+    script = ("import sys\nsys.modules['pandas'] = None  # as if pandas were not installed\nimport stance\n"
+              "assert not hasattr(stance, 'no_such_module')\ntry:\n    stance.tables\n"
+              "except ModuleNotFoundError as err:\n    print(err.name)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "pandas"
+
+
 @pytest.fixture(scope="module")
 def user_corpora(tmp_path_factory):
     """The same two short articles as a folder, a CSV and a JSONL file."""

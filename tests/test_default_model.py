@@ -121,3 +121,11 @@ def test_donors_pledging_to_rebuild_the_grid_is_reconstruction(default):
     labelled = default.label_sentences(["At the donors' conference, governments pledged billions to rebuild "
                                         "Ukraine's power grid."]).iloc[0]
     assert "reconstruction" in labelled["topics"], labelled["topics"]
+
+
+def test_the_shipped_estimators_have_every_parameter_of_today(default):
+    # Saved before random_state existed: restored with its default, so clone and get_params work.
+    from sklearn.base import clone
+
+    for model in default.models.values():
+        assert clone(model).get_params(deep=False)["random_state"] == 0

@@ -252,3 +252,29 @@ def test_calibrated_linear_in_a_pipeline_with_clone_and_params():
     assert proba.shape == (8, 3) and np.allclose(proba.sum(axis=1), 1)
     with pytest.raises(Exception, match="not fitted"):
         CalibratedLinear().predict(np.ones((2, 3)))
+
+
+def test_random_state_reaches_the_folds_and_the_default_estimator():
+    from stance.models.estimators import CalibratedLinear
+
+    features = make_features(("word", "lexicon")).fit(TEXTS)
+    X = features.transform(TEXTS * 3)
+    tone = CalibratedLinear(random_state=7).fit(X, TONE * 3)
+    assert tone.model_.cv.random_state == 7 and tone.model_.estimator.random_state == 7
+    topics = MultiLabelThresholds(cv=2, random_state=7).fit(X, stance.labels.topic_matrix(TOPICS * 3))
+    assert {e.random_state for e in topics.estimators_} == {7}
+
+
+def test_an_estimator_saved_before_a_parameter_existed_restores_its_default():
+    import pickle
+
+    from stance.models.estimators import CalibratedLinear
+
+    features = make_features(("word", "lexicon")).fit(TEXTS)
+    X = features.transform(TEXTS * 3)
+    model = CalibratedLinear().fit(X, TONE * 3)
+    expected = model.predict_proba(X)
+    del model.random_state, model.decision  # as in the shipped model, saved before they existed
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.get_params() == CalibratedLinear().get_params()
+    assert np.array_equal(restored.predict_proba(X), expected) and clone(restored).random_state == 0

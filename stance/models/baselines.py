@@ -7,7 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..features.embeddings import embed
 from ..features.lexicon import LexiconCounts, load_lexicon
 from ..features.vader import vader_analyzer
-from ..labels import TOPICS
+from ..labels import SCHEME, TOPICS
 
 
 class MajorityClass(ClassifierMixin, BaseEstimator):
@@ -61,7 +61,7 @@ class VaderTone(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
 
     def fit(self, X=None, y=None):
-        self.classes_ = np.array(["negative", "neutral", "positive"])
+        self.classes_ = np.array(SCHEME.task("tone").classes)  # polarity order: the codes 0, 1, 2 of predict_proba
         return self
 
     def predict_proba(self, X):

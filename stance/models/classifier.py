@@ -1,7 +1,7 @@
 """The labeller: three task models behind one object, and the catalogue of model specs.
 
-A :class:`StanceClassifier` holds a topic model (indicator matrix over
-:data:`stance.labels.TOPICS`), a tone model and a stance model. It labels
+A :class:`StanceClassifier` holds a topic model (indicator matrix over the topics of
+:data:`stance.labels.SCHEME`) and a model per single-label task of the scheme (tone, stance). It labels
 sentences (:meth:`label_sentences`) and articles (:meth:`label_articles`,
 aggregated by the rules of the label scheme) and says why (:meth:`explain`).
 """
@@ -9,15 +9,15 @@ aggregated by the rules of the label scheme) and says why (:meth:`explain`).
 import numpy as np
 import pandas as pd
 
-from ..labels import STANCES, TONES, TOPICS, aggregate_articles
+from ..labels import SCHEME, TOPICS, aggregate_articles, topic_matrix
 from .baselines import KeywordTopics, MajorityClass, VaderTone, ZeroShotSimilarity
 from ..features import FAMILIES, make_features
 from .estimators import CalibratedLinear, MultiLabelThresholds
 
-TASKS = ("topics", "tone", "stance")
-LABEL_COLUMNS = [*(f"p_{t}" for t in TOPICS), "topics", "tone", "tone_score", "stance", "stance_score"]
+TASKS = SCHEME.tasks
+LABEL_COLUMNS = [*(f"p_{t}" for t in TOPICS), "topics", *SCHEME.score_columns()]
 # Every probability the models give: topic presence, and the tone and stance distributions.
-PROBA_COLUMNS = [*(f"p_{t}" for t in TOPICS), *(f"p_tone_{c}" for c in TONES), *(f"p_stance_{c}" for c in STANCES)]
+PROBA_COLUMNS = SCHEME.proba_columns()
 
 
 class ModelSpec:
@@ -32,14 +32,13 @@ class ModelSpec:
 def _linear(families, decision="argmax"):
     return ModelSpec(families, lambda: {
         "topics": MultiLabelThresholds(CalibratedLinear()),
-        "tone": CalibratedLinear(decision=decision),
-        "stance": CalibratedLinear(decision=decision),
+        **{t.name: CalibratedLinear(decision=decision) for t in SCHEME.single},
     })
 
 
 # Every model the experiments compare.
 MODEL_SPECS = {
-    "majority": ModelSpec(None, lambda: {"topics": MajorityClass(), "tone": MajorityClass(), "stance": MajorityClass()}),
+    "majority": ModelSpec(None, lambda: {t: MajorityClass() for t in TASKS}),
     "keywords_vader": ModelSpec(None, lambda: {"topics": KeywordTopics(), "tone": VaderTone(), "stance": MajorityClass()}),
     "zero_shot": ModelSpec(None, lambda: {t: ZeroShotSimilarity(t) for t in TASKS}),
     "lexicon": _linear(("lexicon", "cues", "vader")),
@@ -83,11 +82,6 @@ def families_spec(families):
 DEFAULT_SPEC = "combined"
 # Models without training of their own: the references every trained model must beat.
 BASELINES = ("majority", "keywords_vader", "zero_shot")
-
-
-def topic_matrix(topic_lists):
-    """Indicator matrix (n, len(TOPICS)) from a sequence of topic lists."""
-    return np.array([[int(t in ts) for t in TOPICS] for ts in topic_lists], dtype=int).reshape(-1, len(TOPICS))
 
 
 def _class_proba(model, X, labels):
@@ -159,19 +153,19 @@ class StanceClassifier:
         topic_proba = self.models["topics"].predict_proba(inputs)
         # Every topic model decides by a threshold on its probabilities (per topic when it has chosen one).
         topic_flags = topic_proba >= getattr(self.models["topics"], "thresholds_", 0.5)
-        tone = _class_proba(self.models["tone"], inputs, TONES)
-        stance = _class_proba(self.models["stance"], inputs, STANCES)
         frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)})
-        frame["topics"] = [[t for t, flag in zip(TOPICS, row) if flag] for row in topic_flags]
-        # Each task model decides its class (by its own rule, e.g. the balanced decision of CalibratedLinear).
-        frame["tone"] = np.asarray(self.models["tone"].predict(inputs), dtype=object)
-        frame["tone_score"] = tone[:, TONES.index("positive")] - tone[:, TONES.index("negative")]
-        frame["stance"] = np.asarray(self.models["stance"].predict(inputs), dtype=object)
-        frame["stance_score"] = stance[:, STANCES.index("supportive")] - stance[:, STANCES.index("critical")]
+        frame["topics"] = SCHEME.decode_topics(topic_flags)
+        distributions = {}
+        for task in SCHEME.single:
+            model = self.models[task.name]
+            distributions[task] = _class_proba(model, inputs, task.classes)
+            # Each task model decides its class (by its own rule, e.g. the balanced decision of CalibratedLinear).
+            frame[task.name] = np.asarray(model.predict(inputs), dtype=object)
+            frame[f"{task.name}_score"] = task.expected_score(distributions[task])
         if proba:
-            for task, labels, values in (("tone", TONES, tone), ("stance", STANCES, stance)):
-                for i, label in enumerate(labels):
-                    frame[f"p_{task}_{label}"] = values[:, i]
+            for task, values in distributions.items():
+                for i, label in enumerate(task.classes):
+                    frame[f"p_{task.name}_{label}"] = values[:, i]
         return frame
 
     def label_sentences(self, sentences):
@@ -200,11 +194,12 @@ class StanceClassifier:
         labels.index = frame.index[mask]
         labels = labels.reindex(frame.index)
         labels["topics"] = [ts if isinstance(ts, list) else [] for ts in labels["topics"]]
-        labels[["tone", "stance"]] = labels[["tone", "stance"]].fillna("")
+        single = [t.name for t in SCHEME.single]
+        labels[single] = labels[single].fillna("")
         return pd.concat([frame, labels], axis=1)
 
     def label_articles(self, articles, sentences=None):
-        """Label articles: split, label the sentences and aggregate them (labels.md, "Article level").
+        """Label articles: split, label the sentences and aggregate them (docs/annotation_guideline.md, "Article level").
 
         Returns
         -------

@@ -9,6 +9,8 @@ Both take the matrix of :func:`stance.features.make_features` (dense or sparse),
 so the text features are computed once per training set and shared by every task.
 """
 
+import inspect
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
@@ -18,11 +20,21 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-SEED = 0
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.05), 2)
 
 
-class CalibratedLinear(ClassifierMixin, BaseEstimator):
+class _RestoresNewParameters:
+    """Gives an estimator restored from a file (skops or pickle) the default of every
+    ``__init__`` parameter its state lacks: the shipped model was saved before some
+    parameters existed, and ``get_params``, ``clone`` and ``fit`` read them all."""
+
+    def __setstate__(self, state):
+        defaults = {name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()
+                    if p.default is not inspect.Parameter.empty}
+        super().__setstate__({**defaults, **state})
+
+
+class CalibratedLinear(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
     """Class-weighted logistic regression with sigmoid-calibrated probabilities.
 
     Parameters
@@ -38,15 +50,18 @@ class CalibratedLinear(ClassifierMixin, BaseEstimator):
         training labels (``argmax p(c) / prior(c)``), which lets a rare class (critical
         stance) win where calibration to a skewed training set would bury it.
         ``predict_proba`` is the same either way.
+    random_state : int, RandomState or None
+        Seeds the logistic regression and the shuffled calibration folds.
 
     Input: a feature matrix (n_samples, n_features), dense or sparse, and labels.
     ``predict_proba`` returns (n_samples, n_classes) with columns in ``classes_`` order.
     """
 
-    def __init__(self, C=4.0, calibration_folds=3, decision="argmax"):
+    def __init__(self, C=4.0, calibration_folds=3, decision="argmax", random_state=0):
         self.C = C
         self.calibration_folds = calibration_folds
         self.decision = decision
+        self.random_state = random_state
 
     def fit(self, X, y):
         X, y = validate_data(self, X, y, accept_sparse="csr")
@@ -57,10 +72,10 @@ class CalibratedLinear(ClassifierMixin, BaseEstimator):
         self.class_prior_ = counts / counts.sum()
         if len(self.classes_) < 2:
             raise ValueError(f"needs samples of at least 2 classes in the data, but the data contains only one class: {self.classes_[0]!r}")
-        linear = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=SEED)
+        linear = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=self.random_state)
         folds = min(self.calibration_folds, int(counts.min()))
         if folds >= 2:
-            cv = StratifiedKFold(folds, shuffle=True, random_state=SEED)
+            cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
             self.model_ = CalibratedClassifierCV(linear, method="sigmoid", cv=cv).fit(X, y)
         else:
             self.model_ = linear.fit(X, y)
@@ -72,8 +87,7 @@ class CalibratedLinear(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         proba = self.predict_proba(X)
-        # Models saved before the decision rule existed (the shipped default) decide by argmax.
-        if getattr(self, "decision", "argmax") == "balanced":
+        if self.decision == "balanced":
             proba = proba / self.class_prior_
         return self.classes_[np.argmax(proba, axis=1)]
 
@@ -89,7 +103,7 @@ class CalibratedLinear(ClassifierMixin, BaseEstimator):
         return [c.estimator for c in calibrated] if calibrated else [self.model_]
 
 
-class MultiLabelThresholds(ClassifierMixin, BaseEstimator):
+class MultiLabelThresholds(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
     """One binary classifier per label, with a per-label threshold chosen by inner CV.
 
     Parameters
@@ -99,20 +113,23 @@ class MultiLabelThresholds(ClassifierMixin, BaseEstimator):
         :class:`CalibratedLinear`.
     cv : int
         Inner folds used to choose each threshold (on the training data only).
+    random_state : int, RandomState or None
+        Seeds the shuffled inner folds, and the default :class:`CalibratedLinear`.
 
     Input: a feature matrix and ``y``, an indicator matrix (n_samples, n_labels).
     ``predict_proba`` returns (n_samples, n_labels) probabilities of each label
     being present; ``predict`` the indicator matrix after thresholds ``thresholds_``.
     """
 
-    def __init__(self, estimator=None, cv=3):
+    def __init__(self, estimator=None, cv=3, random_state=0):
         self.estimator = estimator
         self.cv = cv
+        self.random_state = random_state
 
     def fit(self, X, y):
         X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
         y = np.asarray(y, dtype=int).reshape(len(y), -1)
-        base = self.estimator if self.estimator is not None else CalibratedLinear()
+        base = self.estimator if self.estimator is not None else CalibratedLinear(random_state=self.random_state)
         self.estimators_, thresholds = [], []
         for column in y.T:
             thresholds.append(self._choose_threshold(base, X, column))
@@ -124,7 +141,7 @@ class MultiLabelThresholds(ClassifierMixin, BaseEstimator):
         folds = min(self.cv, int(np.bincount(column, minlength=2).min()))
         if folds < 2:
             return 0.5
-        cv = StratifiedKFold(folds, shuffle=True, random_state=SEED)
+        cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
         proba = cross_val_predict(clone(base), X, column, cv=cv, method="predict_proba")[:, 1]
         scores = [f1_score(column, proba >= t, zero_division=0) for t in THRESHOLD_GRID]
         return float(THRESHOLD_GRID[int(np.argmax(scores))])
