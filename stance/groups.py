@@ -89,14 +89,21 @@ def date_periods(dates):
     return frame
 
 
+def date_period_names(by, articles):
+    """The names of ``by`` read as periods of ``date`` (a table with a column of that name, such as
+    labels partitioned by ``year``, has the value already)."""
+    return [b for b in by if b in PERIODS and b not in articles.columns]
+
+
 def article_groups(articles, by):
     """The group values of every article: ``article_id``, one column per name of ``by`` (text),
     and ``usable`` (False where a period of ``by`` could not be read from the date)."""
     frame = articles[["article_id"]].copy()
-    periods = date_periods(articles["date"]) if any(b in PERIODS and b not in articles.columns for b in by) else None
+    dated = date_period_names(by, articles)
+    periods = date_periods(articles["date"]) if dated else None
     usable = pd.Series(True, index=articles.index)
     for name in by:
-        if name in PERIODS and name not in articles.columns:
+        if name in dated:
             values = periods[name]
             usable &= ~values.str.startswith("(")
         else:

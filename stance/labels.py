@@ -154,14 +154,14 @@ class LabelScheme:
         return ["topics", "main_topic", *(f"share_{t}" for t in self.topics), *self.score_columns()]
 
     def parse_topics(self, value):
-        """Return the topic list of a cell: a list, or a ``;``-separated string ('' for none).
+        """Return the topic list of a cell: a list (or array), or a ``;``-separated string ('' for none).
 
         Raises
         ------
         LabelError
             For a topic outside the scheme.
         """
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple, np.ndarray)):  # a list cell of JSONL, an array of Parquet
             topics = [str(t).strip() for t in value]
         elif value is None or (isinstance(value, float) and value != value):
             topics = []

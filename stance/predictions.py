@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import StanceInputError
-from .labels import SCHEME, TOPICS
-from .models.classifier import PROBA_COLUMNS
+from .labels import SCHEME, TOPICS, LabelError
+from .models.classifier import LABEL_COLUMNS, PROBA_COLUMNS
 
 # A topic is measured as present or absent; tone and stance as their three classes.
 TASKS = tuple(t.name for t in SCHEME.measured_tasks)
@@ -109,15 +109,6 @@ def read_predictions(path, required=ID_COLUMNS):
     return frame
 
 
-def _topic_names(value):
-    """The topics of one ``topics`` cell of a label table: a list (JSONL, Parquet) or ``a;b`` (CSV)."""
-    if isinstance(value, str):
-        return [t for t in value.split(";") if t]
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    return [str(t) for t in value]
-
-
 def labels_format(path):
     """The format of sentence labels at ``path``: ``parquet`` (a file or a dataset folder), ``csv`` or ``jsonl``.
 
@@ -190,15 +181,13 @@ def read_labels(path):
         raise StanceInputError(path, f"not readable labels ({str(err).strip().splitlines()[0]})") from None
 
 
-# The columns ``stance label`` adds to the article columns a labels table may carry (partition columns).
-LABELLED_SENTENCE_COLUMNS = ("article_id", "sentence_id", "position", "paragraph", "start", "end", "role", "boilerplate",
-                             "boilerplate_reason", "text", *PROBA_COLUMNS, "topics", "tone", "tone_score", "stance",
-                             "stance_score")
-
-
 def label_article_columns(columns):
-    """The article columns among the columns of a labels table (``source``, ``year``, ... of a partitioned dataset)."""
-    return [c for c in columns if c not in LABELLED_SENTENCE_COLUMNS]
+    """The article columns among the columns of a labels table (``source``, ``year``, ... of a partitioned
+    dataset): those that are neither a sentence column nor a label column of ``stance label``."""
+    from .segment import SENTENCE_COLUMNS
+
+    sentence_columns = {*SENTENCE_COLUMNS, *PROBA_COLUMNS, *LABEL_COLUMNS}
+    return [c for c in columns if c not in sentence_columns]
 
 
 def from_labels(frame, source="labels", keep=()):
@@ -239,9 +228,14 @@ def from_labels(frame, source="labels", keep=()):
             raise StanceInputError(source, f"sentence {table['sentence_id'].iloc[first]}: {column} is "
                                    f"{rows[column].iloc[first]!r}, not a probability")
         table[column] = values
-    topics = [_topic_names(v) for v in rows["topics"]]
-    for topic in TOPICS:
-        table[f"pred_{topic}"] = np.array([int(topic in ts) for ts in topics], dtype=int)
+    topics = []
+    for sentence_id, value in zip(table["sentence_id"], rows["topics"]):
+        try:
+            topics.append(SCHEME.parse_topics(value))
+        except LabelError as err:
+            raise StanceInputError(source, f"sentence {sentence_id}: {err}") from None
+    for topic, column in zip(SCHEME.topics, SCHEME.encode_topics(topics).T):
+        table[f"pred_{topic}"] = column
     for task in SCHEME.single:
         values = rows[task.name].astype(str)
         unknown = ~values.isin(task.classes)

@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator
 
 from .errors import StanceInputError
 from .gold_predictions import DESIGNS, KFOLD, LOCO
-from .groups import PERIODS, article_groups, date_report, parse_by
+from .groups import article_groups, date_period_names, date_report, parse_by
 from .labels import TOPICS
 from .predictions import TASK_CLASSES, TASKS, article_mean_scores, from_labels, task_labels, task_scores
 from .quantifiers import DEFAULT_METHOD, METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
@@ -214,10 +214,10 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
 
 
 def _group_scores(part, task, soft):
-    """Scores of the method's kind and one-hot decisions of a group's rows (sentences or article sums)."""
+    """The probabilities (``soft``) or one-hot decisions (n, k) of a group's rows (sentences or article sums)."""
     if "n_sentences" in part:
-        return article_mean_scores(part, task, soft), article_mean_scores(part, task, False)
-    return task_scores(part, task, soft), task_scores(part, task, False)
+        return article_mean_scores(part, task, soft)
+    return task_scores(part, task, soft)
 
 
 def _labelled(labels, corpus, by, engine, scheduler, summed, source):
@@ -397,7 +397,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
     keys = groups.drop_duplicates(by)[by].sort_values(by).itertuples(index=False, name=None)
     parts = {k if isinstance(k, tuple) else (k,): g for k, g in sentences.groupby(by, sort=True, dropna=False)}
     empty = sentences.iloc[0:0]
-    dated = [b for b in by if b in PERIODS and b not in articles.columns]
+    dated = date_period_names(by, articles)
     out = []
     for values in keys:
         part = parts.get(tuple(values), empty)
@@ -417,10 +417,13 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         for task in TASKS:
             fitted, record = estimators[task]
             status = record.get("status", OK) if group_status == OK else group_status
-            result = None
+            result, raw = None, None
+            weights = part["_weight"].to_numpy()
             if status == OK:
-                scores, decisions = _group_scores(part, task, METHODS[method].soft)
-                result = fitted.estimate(scores, decisions, part["article_id"].to_numpy(), part["_weight"].to_numpy(), key)
+                result = fitted.estimate(_group_scores(part, task, METHODS[method].soft), _group_scores(part, task, False),
+                                         part["article_id"].to_numpy(), weights, key)
+            elif status.startswith(TOO_LITTLE_GOLD) and len(part):
+                raw = weights @ _group_scores(part, task, False) / weights.sum()
             for index, label in output_classes(task):
                 row = {**base, "task": output_task(task), "class": label, "prevalence": np.nan, "ci_low": np.nan,
                        "ci_high": np.nan, "raw_share": np.nan, "status": status, "warning": "",
@@ -430,9 +433,8 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
                                ci_high=result["high"][index], raw_share=result["raw"][index])
                     if row["raw_share"] > 0 and row["ci_high"] <= 0:
                         row["warning"] = AT_BOUNDARY
-                elif status.startswith(TOO_LITTLE_GOLD) and len(part):
-                    weights = part["_weight"].to_numpy()
-                    row["raw_share"] = float(weights @ _group_scores(part, task, False)[1][:, index] / weights.sum())
+                elif raw is not None:
+                    row["raw_share"] = float(raw[index])
                 out.append(row)
     columns = [*by, "level", "task", "class", "prevalence", "ci_low", "ci_high", "raw_share", "n", "sentences",
                "articles", "method", "status", "warning", "design", "gold_sets", "gold_sentences", "gold_sample", "resampling"]

@@ -415,7 +415,7 @@ def test_measure_labels_reports_bad_labels_in_one_line_and_keeps_groups_without_
     frame = pd.read_csv(labels, dtype=str, keep_default_na=False)
     row = frame.index[frame["tone"] != ""][0]
     for column, value, problem in (("tone", "angry", "unknown tone 'angry'"), ("p_tone_negative", "high", "not a probability"),
-                                   ("p_stance_critical", "", "not a probability")):
+                                   ("p_stance_critical", "", "not a probability"), ("topics", "weather", "unknown topic 'weather'")):
         bad = frame.copy()
         bad.loc[row, column] = value
         path = tmp_path / f"bad_{column}.csv"
