@@ -30,8 +30,8 @@ from pathlib import Path
 
 import stance
 from stance.features.cache import ROWS
-from stance.models.persistence import default_model_path, save_classifier
-from stance.models.training import train_classifier
+from stance.models.persistence import default_model_path, model_metadata, save_classifier
+from stance.training import train_classifier
 
 SENTENCES_PER_ARTICLE = 50
 
@@ -92,8 +92,8 @@ def main(argv=None):
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        lexical_path = save_classifier(
-            train_classifier(stance.load_annotations(), "combined_lexical", evaluate=False), tmp / "lexical.skops")
+        lexical, metadata = train_classifier(stance.load_annotations(), "combined_lexical", evaluate=False)
+        lexical_path = save_classifier(lexical, tmp / "lexical.skops", metadata)
         models = {"default": default_model_path(), "lexical": lexical_path}
         if args.compare:
             models["compared"] = Path(args.compare)
@@ -105,7 +105,7 @@ def main(argv=None):
                 speeds[name].append(labelling_speed(classifier, sentences))
         for name, path in models.items():
             speed = statistics.median(speeds[name])
-            print(f"{name} ({classifiers[name].metadata['model']}): {speed:,.0f} sentences/s labelling {len(sentences):,} "
+            print(f"{name} ({model_metadata(classifiers[name])['model']}): {speed:,.0f} sentences/s labelling {len(sentences):,} "
                   f"distinct sentences (median of {args.repeats}); import + load {load_time(path):.2f} s")
         if args.compare:
             ratio = statistics.median(speeds["default"]) / statistics.median(speeds["compared"])

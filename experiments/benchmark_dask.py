@@ -31,7 +31,7 @@ from pathlib import Path
 
 import stance
 from stance.models.persistence import default_model_path, save_classifier
-from stance.models.training import train_classifier
+from stance.training import train_classifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import write_corpus  # noqa: E402  (the generated corpus of `make benchmark`)
@@ -85,8 +85,8 @@ def main(argv=None):
           f"stance {stance.__version__}; local cluster: {args.workers} worker processes x 1 thread")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        lexical = save_classifier(train_classifier(stance.load_annotations(), "combined_lexical", evaluate=False),
-                                  tmp / "lexical.skops")
+        lexical, metadata = train_classifier(stance.load_annotations(), "combined_lexical", evaluate=False)
+        lexical = save_classifier(lexical, tmp / "lexical.skops", metadata)
         for name, model, n in (("lexical", lexical, args.lexical_sentences), ("default", default_model_path(), args.default_sentences)):
             if n <= 0:
                 continue

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from stance.errors import StanceInputError
 from stance.predictions import read_predictions
 from stance.gold_predictions import N_FOLDS, build_gold_predictions, gold_predictions_path, save_gold_predictions
-from stance.models.persistence import load_classifier
+from stance.models.persistence import load_classifier, model_metadata
 
 
 def main(argv=None):
@@ -38,7 +38,7 @@ def main(argv=None):
         try:  # the same model's earlier predictions: reused where they cover a held-out part whole
             previous = read_predictions(path, required=["sentence_id", "design"])
             about = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-            if about["training_data_sha256"] != classifier.metadata.get("training_data_sha256"):
+            if about["training_data_sha256"] != model_metadata(classifier).get("training_data_sha256"):
                 previous = None
             elif (about["n_folds"], about["seed"]) != (args.folds, args.seed):  # other folds: only the corpora carry over
                 previous = previous[previous["design"] != "k-fold"]

@@ -21,7 +21,7 @@ from stance.experiment import MAIN_TABLE, load_config, load_gold, main_table
 from stance.io import write_text
 from stance.models.classifier import BASELINES
 from stance.models.persistence import default_model_path, save_classifier
-from stance.models.training import train_classifier
+from stance.training import train_classifier
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,14 +46,13 @@ def main(argv=None):
     candidates = [m for m in metrics["models"] if m not in BASELINES]
     chosen = best_model(scores, candidates)
     gold = load_gold(config["annotations"] + (config["train_annotations"] or []))
-    classifier = _pretrained(args.trained, chosen, gold, config["priors"]) if args.trained else None
-    if classifier is None:
-        classifier = train_classifier(gold, chosen, priors=config["priors"], evaluate=False)
-    classifier.metadata.update({"gold_sets": list(dict.fromkeys(gold["gold_set"])), "cv": f"{metrics['scheme']} (run {args.run.name})",
-                                "cv_metrics": {k: {"value": v["value"], "low": v["ci95_low"], "high": v["ci95_high"]}
-                                               for k, v in metrics["models"][chosen].items()}})
+    trained = _pretrained(args.trained, chosen, gold, config["priors"]) if args.trained else None
+    classifier, metadata = trained or train_classifier(gold, chosen, priors=config["priors"], evaluate=False)
+    metadata = {**metadata, "gold_sets": list(dict.fromkeys(gold["gold_set"])), "cv": f"{metrics['scheme']} (run {args.run.name})",
+                "cv_metrics": {k: {"value": v["value"], "low": v["ci95_low"], "high": v["ci95_high"]}
+                               for k, v in metrics["models"][chosen].items()}}
     print(f"default: {chosen}")
-    print(f"wrote {save_classifier(classifier, args.model_out)}")
+    print(f"wrote {save_classifier(classifier, args.model_out, metadata)}")
     table = main_table(args.run)
     intro = (args.run / "summary.md").read_text(encoding="utf-8").split(MAIN_TABLE, 1)[0].split("\n\n", 2)[2].strip()
     lines = ["# Default model selection", "",
@@ -70,16 +69,18 @@ def main(argv=None):
 
 
 def _pretrained(path, spec, gold, priors):
-    """The model in ``path`` if it is ``spec`` trained on exactly these rows (same SHA-256), else None."""
-    from stance.models.persistence import data_hash, load_classifier
-    from stance.models.training import load_priors, training_frame
+    """``(classifier, metadata)`` of the model in ``path`` if it is ``spec`` trained on exactly these rows
+    (same SHA-256), else None."""
+    from stance.models.persistence import data_hash, load_classifier, model_metadata
+    from stance.models.training_data import load_priors, training_frame
 
     classifier = load_classifier(path)
+    metadata = model_metadata(classifier)
     rows = training_frame(gold, load_priors() if priors else None)
-    if classifier.metadata.get("model") != spec or classifier.metadata.get("training_data_sha256") != data_hash(rows):
+    if metadata.get("model") != spec or metadata.get("training_data_sha256") != data_hash(rows):
         print(f"{path} is not {spec} trained on this gold: training it here")
         return None
-    return classifier
+    return classifier, metadata
 
 
 if __name__ == "__main__":

@@ -1,45 +1,52 @@
 """Analyses beyond the headline scores: learning curves and feature-family ablations.
 
-Both run leave-one-article-out cross-validation, so every score is on articles the
-model did not train on.
+Both cross-validate (:func:`stance.evaluation.cross_val_predictions`, any grouped splitter), so
+every score is on groups the model did not train on.
 """
 
+import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.pipeline import FeatureUnion
 
-from .evaluation import leave_one_article_out, task_scores
-from .models.classifier import families_spec, model_spec
+from .evaluation import cross_val_predictions, task_scores
+from .models.catalogue import resolve_model
 
 
-def learning_curve(gold, spec, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), repeats=3, seed=0, select=None, n_folds=None):
+def learning_curve(gold, model, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), repeats=3, seed=0, select=None, cv=None,
+                   groups="article_id"):
     """Scores against the amount of gold training data.
 
-    For each fraction and repeat, every leave-one-article-out fold trains on that
-    share of its gold training sentences (a random draw per repeat; the priors are
-    always added whole) and predicts its held-out article.
+    For each fraction and repeat, every fold trains on that share of its gold training
+    sentences (a random draw per repeat; the priors are always added whole) and predicts
+    its held-out group.
 
-    ``select`` (optional) takes the predictions and returns the rows to score;
-    ``n_folds`` (optional) uses grouped folds of whole articles.
+    ``select`` (optional) takes the predictions and returns the rows to score; ``cv`` and
+    ``groups`` are the splitter and its grouping column (default: one article per fold).
 
     Returns
     -------
     pandas.DataFrame
-        ``fraction, repeat, train_sentences`` (mean gold training sentences per
-        fold) and the scores of :func:`stance.evaluation.task_scores`.
+        ``fraction, repeat, train_sentences`` (the mean number of gold sentences the folds
+        actually trained on) and the scores of :func:`stance.evaluation.task_scores`.
     """
     rows = []
-    folds = gold["article_id"].nunique()
     for fraction in fractions:
         for repeat in range(repeats if fraction < 1.0 else 1):
-            predictions = leave_one_article_out(gold, spec, priors, train_fraction=fraction, seed=seed + repeat, n_folds=n_folds)
+            predictions, sizes = cross_val_predictions(gold, model, cv=cv, groups=groups, priors=priors,
+                                                       train_fraction=fraction, random_state=seed + repeat,
+                                                       return_train_sizes=True)
             predictions = select(predictions) if select else predictions
-            train_sentences = fraction * len(gold) * (folds - 1) / folds
-            rows.append({"fraction": fraction, "repeat": repeat, "train_sentences": round(train_sentences, 1),
+            rows.append({"fraction": fraction, "repeat": repeat, "train_sentences": round(float(np.mean(sizes)), 1),
                          **task_scores(predictions)})
     return pd.DataFrame(rows)
 
 
-def ablation(gold, spec, priors=None, select=None, n_folds=None):
-    """Scores of a linear model with each of its feature families left out in turn.
+def ablation(gold, model, priors=None, select=None, cv=None, groups="article_id", seed=0):
+    """Scores of a model with each of its feature families left out in turn.
+
+    ``model`` is a catalogue name or an estimator whose ``features`` is a ``FeatureUnion``
+    (the families are its steps).
 
     Returns
     -------
@@ -47,13 +54,17 @@ def ablation(gold, spec, priors=None, select=None, n_folds=None):
         One row per variant: ``variant`` ("all" or "without <family>"), ``families``
         and the scores of :func:`stance.evaluation.task_scores`.
     """
-    families = model_spec(spec).families
-    if not families:
-        raise ValueError(f"model {spec!r} has no feature families to ablate")
-    variants = [("all", families)] + [(f"without {f}", tuple(g for g in families if g != f)) for f in families if len(families) > 1]
+    estimator = resolve_model(model, seed)
+    union = estimator.features
+    if not isinstance(union, FeatureUnion) or not union.transformer_list:
+        raise ValueError(f"model {model!r} has no feature families to ablate")
+    families = [name for name, _ in union.transformer_list]
+    variants = [("all", families)] + [(f"without {f}", [g for g in families if g != f]) for f in families if len(families) > 1]
     rows = []
     for name, kept in variants:
-        predictions = leave_one_article_out(gold, families_spec(kept), priors, n_folds=n_folds)
+        steps = [(n, clone(t)) for n, t in union.transformer_list if n in kept]
+        variant = clone(estimator).set_params(features=FeatureUnion(steps))
+        predictions = cross_val_predictions(gold, variant, cv=cv, groups=groups, priors=priors, random_state=seed)
         predictions = select(predictions) if select else predictions
         rows.append({"variant": name, "families": ",".join(kept), **task_scores(predictions)})
     return pd.DataFrame(rows)

@@ -10,6 +10,7 @@ from pathlib import Path
 import sys
 
 from .errors import MissingExtraError, StanceInputError
+from .labelling import CHUNK_ARTICLES
 
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_EXTRA = 1
@@ -128,8 +129,6 @@ def _cmd_annotations_build(args):
         print(f"wrote {path}")
     return 0
 
-LABEL_CHUNK_ARTICLES = 200
-
 
 def _cmd_label(args):
     from pathlib import Path
@@ -138,9 +137,8 @@ def _cmd_label(args):
 
     from .corpus import load_corpus
     from .io import atomic_path, table_format, table_writer
-    from .labels import aggregate_articles
+    from .labelling import label_chunks
     from .models.persistence import load_classifier
-    from .segment import split_sentences
 
     name = Path(args.path).stem if args.path else "seeds"
     default_format = args.format or ("parquet" if args.engine == "dask" else "csv")
@@ -154,16 +152,12 @@ def _cmd_label(args):
     articles = load_corpus(args.path)
     fmt = table_format(out, args.format)
     rows = 0
-    chunks = range(0, len(articles), args.chunk)
     with atomic_path(out) as tmp, table_writer(tmp, fmt) as write:
         bar = tqdm(total=len(articles), unit="article", desc="labelling", disable=len(articles) < args.chunk or None)
-        for start in chunks:
-            chunk = articles.iloc[start:start + args.chunk]
-            labelled = classifier.label_sentences(split_sentences(chunk))
-            table = labelled if args.level == "sentence" else aggregate_articles(labelled, chunk)
+        for table in label_chunks(classifier, articles, args.level, args.chunk):
             write(table)
             rows += len(table)
-            bar.update(len(chunk))
+            bar.update(min(args.chunk, len(articles) - bar.n))
         bar.close()
     print(f"wrote {rows} {args.level} rows to {out}")
     return 0
@@ -190,22 +184,22 @@ def _cmd_train(args):
 
     from .annotations import load_annotations
     from .io import write_text
-    from .models.classifier import model_spec
+    from .models.catalogue import check_model
     from .models.persistence import MODEL_FILE, save_classifier
-    from .models.training import train_classifier
     from .tables import format_table
+    from .training import train_classifier
 
     if args.model is not None:
         try:  # before the gold is read: an unknown model fails at once
-            model_spec(args.model)
+            check_model(args.model)
         except ValueError as err:
             raise StanceInputError("--model", str(err)) from None
     gold = load_annotations(args.annotations, corpus=args.corpus)
-    classifier = train_classifier(gold, spec=args.model, priors=not args.no_priors, n_boot=args.bootstrap)
+    classifier, metadata = train_classifier(gold, model=args.model, priors=not args.no_priors, n_boot=args.bootstrap)
     out = Path(args.out)
-    path = save_classifier(classifier, out / MODEL_FILE)
-    metrics = classifier.metadata.get("cv_metrics", {})
-    write_text(json.dumps(classifier.metadata, indent=2) + "\n", out / "metadata.json")
+    path = save_classifier(classifier, out / MODEL_FILE, metadata)
+    metrics = metadata.get("cv_metrics", {})
+    write_text(json.dumps(metadata, indent=2) + "\n", out / "metadata.json")
     if metrics:
         table = pd.DataFrame([{"metric": k, "value": v["value"], "ci95_low": v["low"], "ci95_high": v["high"]} for k, v in metrics.items()])
         print(f"leave-one-article-out, {len(gold)} gold sentences in {gold['article_id'].nunique()} articles:")
@@ -325,7 +319,7 @@ def build_parser():
     _add_corpus_and_output(label, "output file (default: <name>-<level>-labels.csv)")
     label.add_argument("--level", choices=["sentence", "article"], default="sentence", help="one row per sentence (default) or per article")
     label.add_argument("--model", metavar="DIR", help="a model folder or file from `stance train` (default: the shipped model)")
-    label.add_argument("--chunk", type=int, default=LABEL_CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
+    label.add_argument("--chunk", type=int, default=CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
     dask = label.add_argument_group(
         "Dask", "--engine dask labels the corpus's partitions on a Dask cluster (pip install 'stance[dask]'); "
         "the output is a Parquet dataset (default) or one CSV or JSONL file, with the labels of the local engine")
@@ -392,7 +386,7 @@ def build_parser():
     train.add_argument("--out", required=True, metavar="DIR", help="folder for model.skops and metadata.json")
     # No `choices`: the catalogue lives with the models, and importing it here would make --help slow.
     train.add_argument("--model", default=None, metavar="SPEC",
-                       help="a model of the catalogue (stance.models.MODEL_SPECS; an unknown name lists them) or "
+                       help="a model of the catalogue (stance.models.CATALOGUE; an unknown name lists them) or "
                        "families:<family>,... for a linear model on those feature families (default: the shipped "
                        "default's)")
     train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")

@@ -34,7 +34,6 @@ from pathlib import Path
 from .errors import MissingExtraError, StanceInputError
 
 EXTRA = "dask"
-LABEL_CHUNK_ARTICLES = 200
 # Columns an output can be partitioned on, besides the article columns: ``year``, the
 # first four digits of ``date`` ('' when it has none).
 DERIVED_PARTITIONS = ("year",)
@@ -77,7 +76,7 @@ def require_dask(feature="stance.label_dask"):
 
 
 def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, partitions=None,
-               partition_on=None, scheduler=None, client=None, n_workers=None, chunk=LABEL_CHUNK_ARTICLES):
+               partition_on=None, scheduler=None, client=None, n_workers=None, chunk=None):
     """Label a corpus on a Dask cluster and write the labels.
 
     Parameters
@@ -109,8 +108,8 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
         A client to use instead (left open).
     n_workers : int or None
         Workers of the local cluster (default: the number of CPUs).
-    chunk : int
-        Articles labelled at once inside a task.
+    chunk : int or None
+        Articles labelled at once inside a task (None: :data:`stance.labelling.CHUNK_ARTICLES`).
 
     Returns
     -------
@@ -435,21 +434,6 @@ def worker_classifier(ref):
     return _CLASSIFIERS[ref.plugin]
 
 
-def label_articles_table(articles, classifier, level, chunk=LABEL_CHUNK_ARTICLES):
-    """Split and label an article table in chunks, as ``stance label`` does; one table."""
-    import pandas as pd
-
-    from .labels import aggregate_articles
-    from .segment import split_sentences
-
-    tables = []
-    for start in range(0, len(articles), chunk):
-        part = articles.iloc[start:start + chunk]
-        labelled = classifier.label_sentences(split_sentences(part))
-        tables.append(labelled if level == "sentence" else aggregate_articles(labelled, part))
-    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-
-
 def label_piece(piece, index, first_line, extra, *, ref, level, fmt, partition_on, chunk, out_dir):
     """Read, label and write one piece of a corpus (a task); return ``{rows, columns}``."""
     from .pieces import read_piece
@@ -503,7 +487,9 @@ def _label_and_write(articles, index, ref, level, fmt, partition_on, chunk, out_
         raise FileNotFoundError(f"output folder {out_dir} is gone")
     if articles.empty:
         return {"rows": 0, "columns": []}
-    table = label_articles_table(articles, worker_classifier(ref), level, chunk)
+    from .labelling import CHUNK_ARTICLES, label_corpus
+
+    table = label_corpus(worker_classifier(ref), articles, level, chunk or CHUNK_ARTICLES)
     columns = list(table.columns)
     if partition_on:
         by_article = dict(zip(articles["article_id"], range(len(articles))))

@@ -1,9 +1,13 @@
-"""Grouped cross-validation and metrics with bootstrap confidence intervals.
+"""Cross-validated predictions of any estimator under any grouped splitter, and metrics with
+bootstrap confidence intervals.
 
-Folds are grouped by article: no sentence of a test article is ever in training,
-including for the thresholds and calibration chosen inside each training fold.
-Extra training rows (``priors``, e.g. synthetic sentences) are added to every
-training fold and never evaluated.
+A model is a catalogue name (:mod:`stance.models.catalogue`) or an unfitted estimator with
+``fit(texts, target frame)`` and ``predict(texts)`` (cloned for every fold). Folds come from a
+scikit-learn splitter over a grouping column (articles by default, corpora for
+leave-one-corpus-out; see :mod:`stance.splitters`): no sentence of a held-out group is ever in
+training, including for the thresholds and calibration chosen inside each training fold.
+Extra training rows (``priors``, e.g. synthetic sentences) are added to every training fold
+and never evaluated.
 """
 
 import warnings
@@ -14,45 +18,60 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from .labels import SCHEME, TOPICS, aggregate_articles, gold_scores, topic_matrix
 from .metrics import cohen_kappa, f1
-from .models.classifier import StanceClassifier
-from .models.training import training_frame
+from .models.catalogue import model_name, resolve_model
+from .models.training_data import training_frame, training_targets
+from .splitters import GroupFolds
 
 
-def leave_one_article_out(gold, spec, priors=None, progress=None, train_fraction=1.0, seed=0, n_folds=None):
-    """Predict every gold sentence with a model trained without its article.
+def cross_val_predictions(gold, model, cv=None, groups="article_id", priors=None, train_fraction=1.0, random_state=0,
+                          progress=None, return_train_sizes=False):
+    """Predict every gold sentence with a model trained without its group (its article, its corpus, ...).
 
     Parameters
     ----------
     gold : pandas.DataFrame
-        ``article_id, sentence_id, text, topics, tone, stance``.
-    spec : str
-        A model spec name (see :data:`stance.models.classifier.MODEL_SPECS`).
+        ``article_id, sentence_id, text, topics, tone, stance`` and the ``groups`` column.
+    model : str or estimator
+        A catalogue name or an unfitted estimator (cloned for every fold).
+    cv : splitter, optional
+        Anything with ``split(X, y, groups)`` whose test folds cover every row once
+        (``LeaveOneGroupOut()``, ``GroupKFold(...)``, :class:`stance.splitters.GroupFolds`, ...);
+        default: one group per fold, in order of appearance.
+    groups : str
+        The column whose values are kept together on one side of every split.
     priors : pandas.DataFrame, optional
         Extra training sentences (``text, topics, tone, stance``) for every fold.
     train_fraction : float
         Share of each fold's gold training sentences to train on (drawn with
-        ``seed``; for learning curves). The priors are always added whole.
-    n_folds : int, optional
-        Hold out groups of whole articles in ``n_folds`` folds (articles shuffled
-        with ``seed``) instead of one article at a time, for corpora of hundreds of
-        documents; no article is ever on both sides of a fold either way.
+        ``random_state``; for learning curves). The priors are always added whole.
+    random_state : int
+        Seeds the model (every nested ``random_state``) and the training subsamples.
+    return_train_sizes : bool
+        Also return the number of gold sentences each fold trained on.
 
     Returns
     -------
     pandas.DataFrame
-        The gold rows with the predictions (``pred_`` columns and probabilities).
+        The gold rows, in their order, with the predictions (``pred_`` columns and probabilities);
+        with ``return_train_sizes``, also the list of training sizes.
     """
-    parts = []
-    rng = np.random.default_rng(seed)
-    for held_out in (progress(article_folds(gold, n_folds, seed)) if progress else article_folds(gold, n_folds, seed)):
-        in_test = gold["article_id"].isin(held_out)
-        test = gold[in_test]
-        train_gold = gold[~in_test]
+    cv = GroupFolds() if cv is None else cv
+    parts, sizes = [], []
+    rng = np.random.default_rng(random_state)
+    splits = list(cv.split(gold["text"], None, gold[groups].to_numpy()))
+    for train_rows, test_rows in (progress(splits) if progress else splits):
+        train_gold = gold.iloc[train_rows]
         if train_fraction < 1.0:
             size = max(1, round(train_fraction * len(train_gold)))
             train_gold = train_gold.iloc[np.sort(rng.choice(len(train_gold), size, replace=False))]
-        parts.append(train_test(train_gold, test, spec, priors))
-    return pd.concat(parts).loc[gold.index]
+        sizes.append(len(train_gold))
+        parts.append(train_test(train_gold, gold.iloc[test_rows], model, priors, random_state=random_state,
+                                groups=groups))
+    predicted = pd.concat(parts)
+    if predicted.index.duplicated().any() or len(predicted) != len(gold):
+        raise ValueError(f"the splitter's test folds must cover every row once ({cv!r})")
+    predicted = predicted.loc[gold.index]
+    return (predicted, sizes) if return_train_sizes else predicted
 
 
 def _encode(predictions):
@@ -74,16 +93,6 @@ def _scores(encoded, rows=slice(None)):
         scores[f"{task.name}_accuracy"] = float(np.mean(y == p))
         scores[f"{task.name}_kappa"] = cohen_kappa(y, p, len(task.classes))
     return scores
-
-
-def article_folds(gold, n_folds=None, seed=0):
-    """The test folds of grouped cross-validation, as lists of article ids: one article per
-    fold (None), or the articles shuffled with ``seed`` and dealt into ``n_folds`` folds."""
-    articles = list(dict.fromkeys(gold["article_id"]))
-    if not n_folds or n_folds >= len(articles):
-        return [[a] for a in articles]
-    order = np.random.default_rng(seed).permutation(len(articles))
-    return [[articles[i] for i in sorted(order[k::n_folds])] for k in range(n_folds)]
 
 
 def task_scores(predictions):
@@ -137,7 +146,7 @@ def _label_f1s(encoded, rows):
 def article_predictions(predictions, articles=None):
     """Gold and predicted article aggregates side by side (docs/annotation_guideline.md, "Article level").
 
-    ``predictions`` are sentence predictions (:func:`leave_one_article_out`); the
+    ``predictions`` are sentence predictions (:func:`cross_val_predictions`); the
     gold aggregate is built from the gold labels of the same sentences.
     """
     gold = aggregate_articles(gold_scores(predictions), articles)
@@ -205,52 +214,21 @@ def score_with_ci(predictions, n_boot=1000, level=0.95, seed=0):
 HEADLINE = ("topics_macro_f1", "tone_macro_f1", "stance_macro_f1")
 
 
-def train_test(train, test, spec, priors=None):
+def train_test(train, test, model, priors=None, random_state=0, groups="article_id"):
     """Predict ``test`` with a model trained on ``train`` (plus ``priors``): cross-source evaluation.
 
-    Returns the ``test`` rows with the predictions, as :func:`leave_one_article_out` does.
+    ``model`` is a catalogue name or an unfitted estimator (cloned). Returns the ``test`` rows
+    with the predictions, as :func:`cross_val_predictions` does; refuses a ``groups`` value
+    (an article by default) on both sides.
     """
-    shared = set(train["article_id"]) & set(test["article_id"])
+    shared = set(train[groups]) & set(test[groups])
     if shared:
-        raise ValueError(f"train and test share articles: {sorted(shared)[:3]}")
+        raise ValueError(f"train and test share {groups} values: {sorted(shared)[:3]}")
     rows = training_frame(train, priors)
-    model = StanceClassifier(spec).fit(rows["text"], rows["topics"], rows["tone"], rows["stance"])
-    predicted = model.predict(test["text"].tolist())
+    fitted = resolve_model(model, random_state).fit(rows["text"], training_targets(rows))
+    predicted = fitted.predict(test["text"].tolist())
     predicted.index = test.index
     return test.join(predicted.add_prefix("pred_"))
-
-
-def leave_one_corpus_out(gold, spec, priors=None, select=None, group="gold_set", progress=None):
-    """Predict each corpus's gold with a model trained on the gold of all the other corpora.
-
-    Parameters
-    ----------
-    gold : pandas.DataFrame
-        Gold sentences of several corpora; ``group`` names each row's corpus.
-    spec : str
-        A model spec name.
-    priors : pandas.DataFrame, optional
-        Extra training rows added to every training set (never evaluated).
-    select : callable, optional
-        Takes a held-out corpus's rows and returns those to predict (e.g. its
-        random sample); every row of the other corpora trains, targeted ones included.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The predicted rows of every corpus, with the ``pred_`` columns.
-    """
-    corpora = list(dict.fromkeys(gold[group]))
-    if len(corpora) < 2:
-        raise ValueError("leave-one-corpus-out needs the gold of at least two corpora")
-    parts = []
-    for corpus in (progress(corpora) if progress else corpora):
-        held_out = gold[group] == corpus
-        test = gold[held_out]
-        test = select(test) if select else test
-        if len(test):
-            parts.append(train_test(gold[~held_out], test, spec, priors))
-    return pd.concat(parts)
 
 
 def group_scores(predictions, group="gold_set", n_boot=1000, seed=0):
@@ -288,48 +266,45 @@ def group_scores(predictions, group="gold_set", n_boot=1000, seed=0):
     return pd.concat([table, pd.DataFrame([means])], ignore_index=True)
 
 
-def compare_models(gold, specs, priors=None, n_boot=1000, progress=None, train=None, select=None, n_folds=None,
-                   by_corpus=False, seed=0):
+def compare_models(gold, models, priors=None, n_boot=1000, progress=None, train=None, select=None, cv=None,
+                   groups="article_id", seed=0):
     """Scores of several models on the same gold and folds.
 
     Parameters
     ----------
     gold : pandas.DataFrame
         Gold sentences (``article_id, text, topics, tone, stance``).
-    specs : iterable of str
-        Model spec names.
+    models : iterable of str or estimators, or dict
+        Catalogue names or estimators (named by :func:`stance.models.catalogue.model_name`),
+        or ``{name: model}``.
     priors : pandas.DataFrame, optional
         Extra training rows added to every training fold (never evaluated).
     train : pandas.DataFrame, optional
         Training gold from another source: models train on it once and predict all
-        of ``gold`` (:func:`train_test`) instead of leave-one-article-out.
+        of ``gold`` (:func:`train_test`) instead of cross-validating.
     select : callable, optional
         Takes the predictions and returns the rows to score (e.g. only the random
         sample); the other rows still serve as training data in their folds.
-    n_folds : int, optional
-        Grouped folds of whole articles instead of one article per fold
-        (see :func:`leave_one_article_out`).
-    by_corpus : bool
-        Leave one corpus out (:func:`leave_one_corpus_out`, corpora from ``gold_set``).
+    cv, groups
+        The splitter and grouping column (see :func:`cross_val_predictions`).
     seed : int
-        Seeds the grouped folds and the bootstrap.
+        Seeds the models and the bootstrap.
 
     Returns
     -------
     scores : pandas.DataFrame
         One row per model and metric: ``model, metric, value, ci95_low, ci95_high``.
     predictions : dict
-        ``{model: predictions frame}`` of the scored rows.
+        ``{model name: predictions frame}`` of the scored rows.
     """
+    named = models if isinstance(models, dict) else {model_name(m): m for m in models}
     predictions = {}
-    for spec in (progress(list(specs)) if progress else specs):
-        if by_corpus:
-            predicted = leave_one_corpus_out(gold, spec, priors=priors, select=select)
-        elif train is None:
-            predicted = select_rows(leave_one_article_out(gold, spec, priors=priors, n_folds=n_folds, seed=seed), select)
+    for name in (progress(list(named)) if progress else named):
+        if train is None:
+            predicted = cross_val_predictions(gold, named[name], cv=cv, groups=groups, priors=priors, random_state=seed)
         else:
-            predicted = select_rows(train_test(train, gold, spec, priors), select)
-        predictions[spec] = predicted
+            predicted = train_test(train, gold, named[name], priors, random_state=seed)
+        predictions[name] = select_rows(predicted, select)
     return score_models(predictions, n_boot=n_boot, seed=seed), predictions
 
 

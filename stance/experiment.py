@@ -32,8 +32,9 @@ from .evaluation import (HEADLINE, article_predictions, article_scores, compare_
                          per_label_table, score_models, select_rows)
 from .io import write_table, write_text
 from .labels import SCHEME, TOPICS
-from .models.classifier import BASELINES, model_spec
-from .models.training import load_priors
+from .models.catalogue import BASELINES, check_model, feature_families
+from .models.training_data import load_priors
+from .splitters import DESIGNS, splitter_for
 from .tables import markdown_table
 
 if sys.version_info >= (3, 11):
@@ -59,8 +60,6 @@ MAIN_TABLE = "## Main table"
 # grouped-k-fold: cv.folds folds of whole articles (for corpora of hundreds of documents).
 # leave-one-corpus-out: every annotation set (corpus) held out in turn, trained on all the others.
 SCHEMES = ("leave-one-article-out", "grouped-k-fold", "train-test", "leave-one-corpus-out")
-DESIGNS = {"leave-one-article-out": "leave-one-article-out", "grouped-k-fold": "grouped k-fold by article",
-           "train-test": "cross-source train-test", "leave-one-corpus-out": "leave-one-corpus-out"}
 CENSUS = "census"
 
 
@@ -118,7 +117,7 @@ def load_config(path):
         raise StanceInputError(path, "'models' must list at least one model")
     for name in config["models"] + ([config["main_model"]] if config["main_model"] else []):
         try:
-            model_spec(name)
+            check_model(name)
         except ValueError as err:
             raise StanceInputError(path, str(err)) from None
     config["main_model"] = config["main_model"] or config["models"][-1]
@@ -221,11 +220,12 @@ def run_experiment(config_path, results=None, progress=None):
         raise StanceInputError(config_path, "the scored sentences would mix the random and the targeted sample; "
                                "set test_sample (e.g. \"random\") so that metrics describe one sample")
     by_corpus = config["cv"]["scheme"] == "leave-one-corpus-out"
+    cv, groups = splitter_for(config["cv"]["scheme"], config["cv"]["folds"], config["seed"]) if train is None else (None, "article_id")
     corpus_table = targeted_table = None
     if by_corpus:
         # Each held-out corpus is predicted whole once; its random sample (or census) is scored as the corpus
         # estimate, its targeted sample (enriched for rare classes) apart, never mixed with it.
-        _, every_row = compare_models(gold, models, priors=priors, n_boot=0, progress=progress, by_corpus=True,
+        _, every_row = compare_models(gold, models, priors=priors, n_boot=0, progress=progress, cv=cv, groups=groups,
                                       seed=config["seed"])
         predictions = {m: select_rows(p, select) for m, p in every_row.items()}
         scores = score_models(predictions, n_boot=config["bootstrap"], seed=config["seed"])
@@ -235,7 +235,7 @@ def run_experiment(config_path, results=None, progress=None):
             targeted_table = _corpus_tables(targeted, config)
     else:
         scores, predictions = compare_models(gold, models, priors=priors, n_boot=config["bootstrap"], progress=progress,
-                                             train=train, select=select, n_folds=config["cv"]["folds"], seed=config["seed"])
+                                             train=train, select=select, cv=cv, groups=groups, seed=config["seed"])
     per_label = {m: per_label_table(p, n_boot=config["bootstrap"], seed=config["seed"]) for m, p in predictions.items()}
     main_predictions = predictions[main]
     scored_articles = articles[articles["article_id"].isin(main_predictions["article_id"])] if articles is not None else None
@@ -257,9 +257,9 @@ def run_experiment(config_path, results=None, progress=None):
     if config["learning_curve"]["enabled"] and cross_validated:
         curve = learning_curve(gold, main, priors, fractions=config["learning_curve"]["fractions"],
                                repeats=config["learning_curve"]["repeats"], seed=config["seed"], select=select,
-                               n_folds=config["cv"]["folds"])
-    if config["ablation"]["enabled"] and cross_validated and model_spec(main).families and len(model_spec(main).families) > 1:
-        ablated = ablation(gold, main, priors, select=select, n_folds=config["cv"]["folds"])
+                               cv=cv, groups=groups)
+    if config["ablation"]["enabled"] and cross_validated and len(feature_families(main)) > 1:
+        ablated = ablation(gold, main, priors, select=select, cv=cv, groups=groups, seed=config["seed"])
 
     folder = new_run_folder(results, config["name"])
     write_text(config_path.read_text(encoding="utf-8"), folder / "config.toml")

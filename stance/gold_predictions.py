@@ -74,23 +74,26 @@ def gold_labels(names=None):
 
 def _training_rows(classifier):
     """The model's gold sets and its priors (None without), from its metadata."""
-    from .models.training import load_priors
+    from .models.persistence import model_metadata
+    from .models.training_data import load_priors
 
-    sets = list(classifier.metadata.get("gold_sets") or [])
+    metadata = model_metadata(classifier)
+    sets = list(metadata.get("gold_sets") or [])
     if not sets:
-        raise StanceInputError(classifier.spec, "the model does not record the gold sets it was trained on "
+        raise StanceInputError(metadata.get("model", "the model"), "the model does not record the gold sets it was trained on "
                                "(metadata 'gold_sets'); its error rates cannot be matched to a design")
-    priors = load_priors() if classifier.metadata.get("synthetic_priors") else None
+    priors = load_priors() if metadata.get("synthetic_priors") else None
     return sets, priors
 
 
-def _fit_predict(spec, train, test, priors):
-    from .models.classifier import StanceClassifier
-    from .models.training import training_frame
+def _fit_predict(classifier, train, test, priors):
+    """Predictions of ``test`` by a fresh copy of ``classifier`` (its parameters, unfitted) trained on ``train``."""
+    from sklearn.base import clone
+
+    from .models.training_data import training_frame, training_targets
 
     rows = training_frame(train, priors)
-    model = StanceClassifier(spec).fit(rows["text"], rows["topics"], rows["tone"], rows["stance"])
-    return _predicted(model, test)
+    return _predicted(clone(classifier).fit(rows["text"], training_targets(rows)), test)
 
 
 def _predicted(model, test):
@@ -129,10 +132,10 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progr
         When the model's training gold cannot be rebuilt (its training-data hash differs).
     """
     from .annotations import bundled_annotations
-    from .evaluation import article_folds
     from .experiment import load_gold
-    from .models.persistence import data_hash
-    from .models.training import training_frame
+    from .models.persistence import data_hash, model_metadata
+    from .models.training_data import training_frame
+    from .splitters import GroupFolds
 
     trained_on, priors = _training_rows(classifier)
     gold = load_gold(list(bundled_annotations())) if gold is None else gold
@@ -140,12 +143,12 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progr
     if missing:
         raise StanceInputError(missing[0], "the model was trained on this gold set, which is not in the gold given")
     training = pd.concat([gold[gold["gold_set"] == s] for s in trained_on])
-    expected = classifier.metadata.get("training_data_sha256")
+    expected = model_metadata(classifier).get("training_data_sha256")
     if expected and data_hash(training_frame(training, priors)) != expected:
         raise StanceInputError(", ".join(trained_on), "the gold the model was trained on has changed since it was trained "
                                "(training-data SHA-256 differs): retrain the model first (make default-model)")
-    jobs = [(KFOLD, i, training[training["article_id"].isin(fold)]) for i, fold in
-            enumerate(article_folds(training, n_folds, seed))]
+    folds = GroupFolds(n_folds, seed).split(training, groups=training["article_id"].to_numpy())
+    jobs = [(KFOLD, i, training.iloc[test_rows]) for i, (_, test_rows) in enumerate(folds)]
     jobs += [(LOCO, name, gold[gold["gold_set"] == name]) for name in dict.fromkeys(gold["gold_set"])]
     stored = {} if previous is None else {d: part.drop_duplicates("sentence_id").set_index("sentence_id")
                                          for d, part in previous.groupby("design")}
@@ -157,12 +160,12 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progr
             reused = known.loc[test["sentence_id"], PREDICTION_COLUMNS].set_index(test.index)
             predicted = pd.concat([test[[*ID_COLUMNS, "gold_set", "sample"]], reused], axis=1)
         elif design == KFOLD:
-            predicted = _fit_predict(classifier.spec, training.drop(test.index), test, priors)
+            predicted = _fit_predict(classifier, training.drop(test.index), test, priors)
         elif fold in trained_on:
             rest = training[training["gold_set"] != fold]
             if rest.empty:
                 continue  # trained on this set alone: no model without it
-            predicted = _fit_predict(classifier.spec, rest, test, priors)
+            predicted = _fit_predict(classifier, rest, test, priors)
         else:  # a set the model never saw: the model itself predicts the sentences not stored yet
             new = _predicted(classifier, test[~have])
             old = known.loc[test.loc[have, "sentence_id"], PREDICTION_COLUMNS].set_index(test.index[have]) if have.any() else None
@@ -176,14 +179,16 @@ def save_gold_predictions(frame, classifier, path, n_folds=N_FOLDS, seed=0):
     """Write the predictions (CSV) and how they were made (JSON beside it); return both paths."""
     from . import __version__
     from .io import write_text
+    from .models.persistence import model_metadata
     from .predictions import model_id
 
     path = Path(path)
     trained_on, _ = _training_rows(classifier)
+    metadata = model_metadata(classifier)
     about = {
-        "model": model_id(classifier), "spec": classifier.spec,
-        "training_data_sha256": classifier.metadata.get("training_data_sha256"),
-        "trained_on": trained_on, "synthetic_priors": int(classifier.metadata.get("synthetic_priors") or 0),
+        "model": model_id(classifier), "spec": metadata.get("model"),
+        "training_data_sha256": metadata.get("training_data_sha256"),
+        "trained_on": trained_on, "synthetic_priors": int(metadata.get("synthetic_priors") or 0),
         "designs": {d: DESIGN_NOTES[d] for d in DESIGNS}, "n_folds": n_folds, "seed": seed,
         "sentences": {d: int((frame["design"] == d).sum()) for d in DESIGNS},
         "gold_sets": sorted(set(frame["gold_set"])), "package_version": __version__,
@@ -215,6 +220,7 @@ def load_gold_predictions(path=None, classifier=None):
     StanceInputError
         For a missing file, or predictions made for another model.
     """
+    from .models.persistence import model_metadata
     from .predictions import model_id
 
     path = gold_predictions_path() if path is None else Path(path)
@@ -226,7 +232,7 @@ def load_gold_predictions(path=None, classifier=None):
         about = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     except (ValueError, UnicodeDecodeError) as err:
         raise StanceInputError(meta_path, f"not a readable record of gold predictions ({err})") from None
-    if classifier is not None and about.get("training_data_sha256") != classifier.metadata.get("training_data_sha256"):
+    if classifier is not None and about.get("training_data_sha256") != model_metadata(classifier).get("training_data_sha256"):
         raise StanceInputError(path, f"these gold predictions were made for model {about.get('model', 'unknown')}, not for "
                                f"{model_id(classifier)}; rebuild them for this model (make gold-predictions)")
     stored = read_predictions(path, required=[*ID_COLUMNS, "gold_set", "design"])

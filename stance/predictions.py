@@ -28,14 +28,16 @@ PREDICTION_COLUMNS = [*PROBA_COLUMNS, *DECISION_COLUMNS]
 ID_COLUMNS = ["article_id", "sentence_id"]
 MODEL_COLUMN = "model_id"
 CORPUS_COLUMN = "corpus_id"
-# Articles per labelling chunk (memory stays flat with corpus size).
-CHUNK = 200
 
 
 def model_id(classifier):
-    """A short name of a trained model: its spec and the start of its training-data SHA-256."""
-    digest = str(classifier.metadata.get("training_data_sha256", ""))[:12] or "untracked"
-    return f"{classifier.spec}-{digest}"
+    """A short name of a trained model: its catalogue name and the start of its training-data SHA-256
+    (from the metadata it was saved with; ``untracked`` for a model that was never saved)."""
+    from .models.persistence import model_metadata
+
+    metadata = model_metadata(classifier)
+    digest = str(metadata.get("training_data_sha256", ""))[:12] or "untracked"
+    return f"{metadata.get('model', type(classifier).__name__)}-{digest}"
 
 
 def predict_table(classifier, texts):
@@ -49,7 +51,7 @@ def predict_table(classifier, texts):
     return table[PREDICTION_COLUMNS]
 
 
-def predict_corpus(articles, classifier, chunk=CHUNK, progress=None):
+def predict_corpus(articles, classifier, chunk=None, progress=None):
     """Split ``articles`` into sentences and predict every non-boilerplate sentence.
 
     Parameters
@@ -57,8 +59,8 @@ def predict_corpus(articles, classifier, chunk=CHUNK, progress=None):
     articles : pandas.DataFrame
         The article table (:func:`stance.load_corpus`).
     classifier : StanceClassifier
-    chunk : int
-        Articles split and labelled at a time.
+    chunk : int, optional
+        Articles split and labelled at a time (default :data:`stance.labelling.CHUNK_ARTICLES`).
     progress : callable, optional
         Wraps the iterable of chunks (e.g. ``tqdm``).
 
@@ -67,12 +69,10 @@ def predict_corpus(articles, classifier, chunk=CHUNK, progress=None):
     pandas.DataFrame
         ``article_id, sentence_id``, :data:`PREDICTION_COLUMNS` and ``model_id``; no text.
     """
-    from .segment import split_sentences
+    from .labelling import CHUNK_ARTICLES, split_in_chunks
 
     parts = []
-    starts = range(0, len(articles), chunk)
-    for start in (progress(starts) if progress else starts):
-        sentences = split_sentences(articles.iloc[start:start + chunk])
+    for _, sentences in split_in_chunks(articles, chunk or CHUNK_ARTICLES, progress):
         sentences = sentences[~sentences["boilerplate"].astype(bool)].reset_index(drop=True)
         table = predict_table(classifier, sentences["text"].tolist())
         parts.append(pd.concat([sentences[ID_COLUMNS], table], axis=1))

@@ -28,6 +28,7 @@ from .errors import StanceInputError
 from .gold_predictions import DESIGNS, KFOLD, LOCO
 from .groups import article_groups, date_period_names, date_report, parse_by
 from .labels import TOPICS
+from .models.persistence import model_metadata
 from .predictions import TASK_CLASSES, TASKS, article_mean_scores, from_labels, task_labels, task_scores
 from .quantifiers import DEFAULT_METHOD, METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
 
@@ -376,7 +377,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
             sentences = load_or_predict(articles, classifier, predictions, progress=progress)
     name = corpus_name or (None if isinstance(corpus, pd.DataFrame) or (corpus is None and labels is not None)
                            else _corpus_name(corpus))
-    trained_on = about.get("trained_on") or classifier.metadata.get("gold_sets") or []
+    trained_on = about.get("trained_on") or model_metadata(classifier).get("gold_sets") or []
 
     groups = article_groups(articles, by)
     sentences = sentences.drop(columns=[c for c in by if c in sentences.columns]).merge(groups, on="article_id", how="inner")

@@ -35,7 +35,8 @@ def built_wheel(tmp_path_factory):
 def lexicon_model(tmp_path_factory):
     """A small model without torch (lexicon counts, stance cues, VADER), trained on the seed gold; its file."""
     from stance.models.persistence import save_classifier
-    from stance.models.training import train_classifier
+    from stance.training import train_classifier
 
     path = tmp_path_factory.mktemp("models") / "lexicon.skops"
-    return save_classifier(train_classifier(stance.load_annotations(), "lexicon", priors=False, evaluate=False), path)
+    classifier, metadata = train_classifier(stance.load_annotations(), "lexicon", priors=False, evaluate=False)
+    return save_classifier(classifier, path, metadata)

@@ -6,7 +6,7 @@ import pytest
 from sklearn.base import clone
 
 import stance
-from stance.evaluation import group_scores, leave_one_corpus_out
+from stance.evaluation import cross_val_predictions, group_scores
 from stance.experiment import load_config
 from stance.errors import StanceInputError
 from stance.models.estimators import CalibratedLinear
@@ -26,29 +26,22 @@ def test_a_held_out_corpus_is_never_in_training(monkeypatch):
     seen = []
     real = evaluation.train_test
 
-    def spy(train, test, spec, priors=None):
+    def spy(train, test, model, priors=None, **kwargs):
         seen.append((set(train["gold_set"]), set(test["gold_set"])))
-        return real(train, test, spec, priors)
+        return real(train, test, model, priors, **kwargs)
 
     monkeypatch.setattr(evaluation, "train_test", spy)
     gold = _gold()
-    predicted = leave_one_corpus_out(gold, "keywords_vader")
+    predicted = cross_val_predictions(gold, "keywords_vader", groups="gold_set")
     assert len(predicted) == len(gold) and set(predicted.index) == set(gold.index)
     assert len(seen) == 3
     for trained_on, tested_on in seen:
         assert len(tested_on) == 1 and not trained_on & tested_on
 
 
-def test_select_keeps_the_held_out_rows_asked_for():
-    gold = _gold()
-    gold.loc[gold.index[::2], "sample"] = "targeted"
-    predicted = leave_one_corpus_out(gold, "majority", select=lambda f: f[f["sample"] != "targeted"])
-    assert set(predicted["sample"]) == {"census"}
-
-
 def test_group_scores_mean_weighs_each_corpus_once_and_skips_undefined_scores():
     gold = _gold()
-    predicted = leave_one_corpus_out(gold, "keywords_vader")
+    predicted = cross_val_predictions(gold, "keywords_vader", groups="gold_set")
     table = group_scores(predicted, n_boot=20).set_index("group")
     groups = ["c0", "c1", "c2"]
     assert list(table.index) == groups + ["mean"]

@@ -8,10 +8,11 @@ import pytest
 
 import stance
 from stance.labels import SCHEME_VERSION, TOPICS
-from stance.models.classifier import DEFAULT_SPEC, LABEL_COLUMNS
+from stance.models.catalogue import DEFAULT_MODEL
+from stance.models.classifier import LABEL_COLUMNS
 from stance.experiment import load_gold
 from stance.models.persistence import data_hash
-from stance.models.training import load_priors, training_frame
+from stance.models.training_data import load_priors, training_frame
 
 ARTICLE_COLUMNS = ["article_id", "title", "n_sentences", "topics", "main_topic", "share_military_aid",
                    "share_nato_membership", "share_reconstruction", "tone", "tone_score", "stance", "stance_score"]
@@ -23,8 +24,8 @@ def default():
 
 
 def test_default_is_the_selected_spec_trained_on_the_current_gold_and_priors(default):
-    metadata = default.metadata
-    assert metadata["model"] == DEFAULT_SPEC
+    metadata = default.metadata_
+    assert metadata["model"] == DEFAULT_MODEL
     assert metadata["scheme_version"] == SCHEME_VERSION
     assert metadata["package_version"] == stance.__version__
     # Fails when the gold or the priors change without `make default-model`.

@@ -10,9 +10,8 @@ import pytest
 import stance
 from stance.cli import main
 from stance.errors import StanceInputError
-from stance.evaluation import leave_one_article_out, per_label_table, score_with_ci
+from stance.evaluation import cross_val_predictions, per_label_table, score_with_ci
 from stance.experiment import compare_runs, load_config, new_run_folder, run_experiment
-from stance.models.estimators import MultiLabelThresholds
 
 TINY = """
 name = "tiny"
@@ -82,54 +81,15 @@ def test_bad_configs_are_refused_naming_the_file(tmp_path, text, problem):
     assert str(path) in str(error.value)
 
 
-def test_thresholds_are_chosen_without_the_test_article(monkeypatch):
-    gold = stance.load_annotations()
-    sizes = []
-    original = MultiLabelThresholds._choose_threshold
-
-    def spy(self, base, X, column):
-        sizes.append(X.shape[0])
-        return original(self, base, X, column)
-
-    monkeypatch.setattr(MultiLabelThresholds, "_choose_threshold", spy)
-    leave_one_article_out(gold, "families:lexicon")
-    expected = [len(gold) - n for n in gold.groupby("article_id", sort=False).size()]
-    assert sizes == [n for n in expected for _ in range(3)]
-
-
-def test_learning_curve_fraction_trains_on_a_share_of_each_fold(monkeypatch):
-    from stance.models.classifier import StanceClassifier
-
-    gold = stance.load_annotations()
-    seen = []
-    original = StanceClassifier.fit
-    monkeypatch.setattr(StanceClassifier, "fit", lambda self, texts, *a: seen.append(len(texts)) or original(self, texts, *a))
-    leave_one_article_out(gold, "majority", train_fraction=0.5)
-    expected = [round(0.5 * (len(gold) - n)) for n in gold.groupby("article_id", sort=False).size()]
-    assert seen == expected
-
-
 def test_bootstrap_intervals_hold_the_point_estimate():
     gold = stance.load_annotations()
-    predictions = leave_one_article_out(gold, "keywords_vader")
+    predictions = cross_val_predictions(gold, "keywords_vader")
     for score in score_with_ci(predictions, n_boot=200).values():
         if not np.isnan(score["value"]):
             assert score["low"] <= score["value"] <= score["high"]
     table = per_label_table(predictions, n_boot=200)
     supported = table[table["support"] > 0]
     assert (supported["f1_low"] <= supported["f1"] + 1e-9).all() and (supported["f1"] <= supported["f1_high"] + 1e-9).all()
-
-
-def test_grouped_folds_hold_out_each_article_once_and_whole():
-    from stance.evaluation import article_folds
-
-    gold = pd.DataFrame({"article_id": [f"a{i // 3}" for i in range(30)]})
-    folds = article_folds(gold, n_folds=4, seed=1)
-    assert len(folds) == 4
-    held_out = [a for fold in folds for a in fold]
-    assert sorted(held_out) == sorted(set(gold["article_id"])) and len(held_out) == 10
-    assert article_folds(gold) == [[f"a{i}"] for i in range(10)]
-    assert article_folds(gold, n_folds=4, seed=1) == folds
 
 
 def test_readme_block_takes_the_main_table_and_two_figures(two_runs, tmp_path):

@@ -227,17 +227,17 @@ def test_an_unknown_by_column_gets_one_line_naming_the_columns():
 def small_model(tmp_path_factory):
     """A fast model (lexicon features) trained on the seed gold as two gold sets, with its gold predictions."""
     from stance.gold_predictions import build_gold_predictions, gold_predictions_path, save_gold_predictions
-    from stance.models.persistence import save_classifier
-    from stance.models.training import train_classifier
+    from stance.models.persistence import load_classifier, save_classifier
+    from stance.training import train_classifier
 
     gold = stance.load_annotations()
     first = set(gold["article_id"].unique()[:2])
     gold = gold.assign(gold_set=np.where(gold["article_id"].isin(first), "seeds-a", "seeds-b"), sample="census")
     gold = pd.concat([gold[gold["gold_set"] == "seeds-a"], gold[gold["gold_set"] == "seeds-b"]])
-    classifier = train_classifier(gold, "lexicon", priors=True, evaluate=False)
-    classifier.metadata["gold_sets"] = ["seeds-a", "seeds-b"]
+    classifier, metadata = train_classifier(gold, "lexicon", priors=True, evaluate=False)
     folder = tmp_path_factory.mktemp("model")
-    save_classifier(classifier, folder / "model.skops")
+    save_classifier(classifier, folder / "model.skops", {**metadata, "gold_sets": ["seeds-a", "seeds-b"]})
+    classifier = load_classifier(folder)
     predictions = build_gold_predictions(classifier, gold=gold, n_folds=3)
     save_gold_predictions(predictions, classifier, gold_predictions_path(folder), n_folds=3)
     return folder, predictions

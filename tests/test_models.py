@@ -5,13 +5,14 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 import stance
-from stance.evaluation import bootstrap_samples, leave_one_article_out
+from stance.evaluation import bootstrap_samples, cross_val_predictions
 from stance.features import LexiconCounts, VaderScores, make_features
 from stance.models import StanceClassifier, save_classifier
 from stance.models.baselines import KeywordTopics, MajorityClass, VaderTone
-from stance.models.classifier import LABEL_COLUMNS, MODEL_SPECS
+from stance.models.catalogue import CATALOGUE, make_model
+from stance.models.classifier import LABEL_COLUMNS
 from stance.models.estimators import MultiLabelThresholds
-from stance.models.training import load_priors
+from stance.models.training_data import load_priors
 
 TEXTS = [
     "The UK will send 14 tanks and more ammunition to Ukraine.",
@@ -27,6 +28,8 @@ TOPICS = [["military_aid"], ["military_aid"], ["nato_membership"], ["nato_member
           ["reconstruction"], ["reconstruction"], [], []]
 TONE = ["neutral", "positive", "positive", "neutral", "positive", "neutral", "negative", "neutral"]
 STANCE = ["supportive", "supportive", "supportive", "neutral", "supportive", "neutral", "neutral", "neutral"]
+# The three targets of the texts repeated three times, as StanceClassifier.fit takes them.
+TARGETS = pd.DataFrame({"topics": TOPICS * 3, "tone": TONE * 3, "stance": STANCE * 3})
 
 
 def test_lexicon_counts_read_terms_from_data_and_accept_a_new_topic(tmp_path):
@@ -74,7 +77,7 @@ def test_baselines():
 
 @pytest.fixture(scope="module")
 def tiny_model():
-    return StanceClassifier("lexicon").fit(TEXTS * 3, TOPICS * 3, TONE * 3, STANCE * 3)
+    return make_model("lexicon").fit(TEXTS * 3, TARGETS)
 
 
 def test_label_sentences_returns_contract_columns(tiny_model):
@@ -99,9 +102,12 @@ def test_explain_names_matched_terms(tiny_model):
 
 
 def test_persistence_round_trip_and_metadata(tiny_model, tmp_path):
-    path = save_classifier(tiny_model, tmp_path / "m.skops")
+    params = tiny_model.get_params(deep=False)
+    path = save_classifier(tiny_model, tmp_path / "m.skops", {"model": "lexicon", "note": "tiny"})
+    assert not hasattr(tiny_model, "metadata_") and tiny_model.get_params(deep=False) == params  # saving changes nothing
     loaded = stance.load_classifier(path)
-    assert loaded.metadata["scheme_version"] == stance.labels.SCHEME_VERSION
+    assert loaded.metadata_["scheme_version"] == stance.labels.SCHEME_VERSION
+    assert loaded.metadata_["note"] == "tiny" and loaded.metadata_["model"] == "lexicon"
     pd.testing.assert_frame_equal(loaded.predict(TEXTS), tiny_model.predict(TEXTS))
 
 
@@ -156,12 +162,12 @@ def test_leave_one_article_out_never_trains_on_the_test_article(monkeypatch):
     seen = []
     original = StanceClassifier.fit
 
-    def spy(self, texts, *args):
+    def spy(self, texts, y):
         seen.append(set(texts))
-        return original(self, texts, *args)
+        return original(self, texts, y)
 
     monkeypatch.setattr(StanceClassifier, "fit", spy)
-    predictions = leave_one_article_out(gold, "majority")
+    predictions = cross_val_predictions(gold, "majority")
     assert len(seen) == 4
     for article, texts in zip("abcd", seen):
         assert not texts & set(gold.loc[gold.article_id == article, "text"])
@@ -220,9 +226,9 @@ def test_row_cache_computes_each_text_once_and_evicts_the_oldest():
     assert cache.rows("other", [], lengths, 1).shape == (0, 1)
 
 
-@pytest.mark.parametrize("spec", sorted(MODEL_SPECS))
+@pytest.mark.parametrize("spec", sorted(CATALOGUE))
 def test_every_model_spec_trains_and_labels_tiny_data(spec):
-    model = StanceClassifier(spec).fit(TEXTS * 3, TOPICS * 3, TONE * 3, STANCE * 3)
+    model = make_model(spec).fit(TEXTS * 3, TARGETS)
     labelled = model.predict(["The UK will send more tanks.", "A summit on Tuesday."])
     assert list(labelled.columns) == LABEL_COLUMNS
     assert labelled["tone"].isin(stance.labels.TONES).all()

@@ -1,6 +1,7 @@
-"""Classifiers: baselines and trained models for topic, tone and stance, and their persistence."""
+"""Classifiers: the estimator, its catalogue of named models, baselines and persistence."""
 
-from .classifier import MODEL_SPECS, StanceClassifier
+from .catalogue import CATALOGUE, make_model
+from .classifier import StanceClassifier
 from .persistence import load_classifier, save_classifier
 
-__all__ = ["MODEL_SPECS", "StanceClassifier", "load_classifier", "save_classifier"]
+__all__ = ["CATALOGUE", "StanceClassifier", "load_classifier", "make_model", "save_classifier"]

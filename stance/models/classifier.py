@@ -1,87 +1,30 @@
-"""The labeller: three task models behind one object, and the catalogue of model specs.
+"""The labeller: a scikit-learn estimator that predicts every task of the label scheme.
 
-A :class:`StanceClassifier` holds a topic model (indicator matrix over the topics of
-:data:`stance.labels.SCHEME`) and a model per single-label task of the scheme (tone, stance). It labels
-sentences (:meth:`label_sentences`) and articles (:meth:`label_articles`,
-aggregated by the rules of the label scheme) and says why (:meth:`explain`).
+A :class:`StanceClassifier` is a feature transformer (texts in, one matrix out) shared by one
+estimator per task of :data:`stance.labels.SCHEME`: a multi-label topic model (indicator matrix
+over the topics) and a single-label model per three-class task (tone, stance). It follows the
+scikit-learn contract: ``__init__`` only stores parameters, ``fit(X, y)`` takes the texts and a
+frame of the targets, fitted state ends in ``_``, and ``clone``, ``get_params`` / ``set_params``,
+``Pipeline`` and ``GridSearchCV`` apply. Named models are built by :mod:`stance.models.catalogue`;
+labelling sentences and articles and explaining a label live in :mod:`stance.labelling`.
 """
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
 
-from ..labels import SCHEME, TOPICS, aggregate_articles, topic_matrix
-from .baselines import KeywordTopics, MajorityClass, VaderTone, ZeroShotSimilarity
-from ..features import FAMILIES, make_features
+from ..labels import SCHEME, TOPICS, topic_matrix
 from .estimators import CalibratedLinear, MultiLabelThresholds
 
 TASKS = SCHEME.tasks
 LABEL_COLUMNS = [*(f"p_{t}" for t in TOPICS), "topics", *SCHEME.score_columns()]
 # Every probability the models give: topic presence, and the tone and stance distributions.
 PROBA_COLUMNS = SCHEME.proba_columns()
-
-
-class ModelSpec:
-    """A model of the catalogue: the feature families it reads (None: the raw texts, for
-    baselines) and a factory of fresh, unfitted task estimators ``{task: estimator}``."""
-
-    def __init__(self, families, build):
-        self.families = families
-        self.build = build
-
-
-def _linear(families, decision="argmax"):
-    return ModelSpec(families, lambda: {
-        "topics": MultiLabelThresholds(CalibratedLinear()),
-        **{t.name: CalibratedLinear(decision=decision) for t in SCHEME.single},
-    })
-
-
-# Every model the experiments compare.
-MODEL_SPECS = {
-    "majority": ModelSpec(None, lambda: {t: MajorityClass() for t in TASKS}),
-    "keywords_vader": ModelSpec(None, lambda: {"topics": KeywordTopics(), "tone": VaderTone(), "stance": MajorityClass()}),
-    "zero_shot": ModelSpec(None, lambda: {t: ZeroShotSimilarity(t) for t in TASKS}),
-    "lexicon": _linear(("lexicon", "cues", "vader")),
-    "tfidf": _linear(("word", "char")),
-    "embeddings": _linear(("embeddings",)),
-    "combined": _linear(("word", "lexicon", "cues", "vader", "embeddings")),
-    "combined_lexical": _linear(("word", "char", "lexicon", "cues", "vader")),
-    # The same models deciding tone and stance by probability over class share (rare classes win more often).
-    "combined_balanced": _linear(("word", "lexicon", "cues", "vader", "embeddings"), decision="balanced"),
-    "combined_descriptions": _linear(("word", "lexicon", "cues", "vader", "embeddings", "descriptions")),
-    # all-MiniLM-L6-v2 fine-tuned SetFit-style on the training labels in place of the frozen encoder.
-    "combined_finetuned": _linear(("word", "lexicon", "cues", "vader", "finetuned")),
-    "combined_finetuned_balanced": _linear(("word", "lexicon", "cues", "vader", "finetuned"), decision="balanced"),
-}
-
-
-FAMILY_SPEC_PREFIX = "families:"
-
-
-def model_spec(name):
-    """The :class:`ModelSpec` of a catalogue name, or of ``"families:word,lexicon,..."``
-    (a linear model on any combination of feature families, as ablations use)."""
-    if name in MODEL_SPECS:
-        return MODEL_SPECS[name]
-    if isinstance(name, str) and name.startswith(FAMILY_SPEC_PREFIX):
-        families = tuple(f for f in name[len(FAMILY_SPEC_PREFIX):].split(",") if f)
-        unknown = [f for f in families if f not in FAMILIES]
-        if families and not unknown:
-            return _linear(families)
-        raise ValueError(f"unknown feature families in {name!r}: {unknown or 'none given'}; choose from {', '.join(FAMILIES)}")
-    raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODEL_SPECS)} or '{FAMILY_SPEC_PREFIX}<family>,...'")
-
-
-def families_spec(families):
-    """The spec name of a linear model on ``families``."""
-    return FAMILY_SPEC_PREFIX + ",".join(families)
-
-
-# The spec of the shipped default, chosen from an experiment run
-# (experiments/select_default_model.py writes the model and docs/model_selection.md).
-DEFAULT_SPEC = "combined"
-# Models without training of their own: the references every trained model must beat.
-BASELINES = ("majority", "keywords_vader", "zero_shot")
+# The value of ``features`` for models whose task estimators read the raw texts (the baselines).
+PASSTHROUGH = "passthrough"
+# The default feature families (those of the ``combined`` catalogue model).
+DEFAULT_FAMILIES = ("word", "lexicon", "cues", "vader", "embeddings")
 
 
 def _class_proba(model, X, labels):
@@ -91,53 +34,107 @@ def _class_proba(model, X, labels):
     return np.column_stack([proba[:, known.index(c)] if c in known else np.zeros(len(proba)) for c in labels])
 
 
-class StanceClassifier:
-    """Topic, tone and stance models behind one labelling interface.
+def _seeded(estimator, random_state):
+    """A clone of ``estimator`` with every nested ``random_state`` parameter set to ``random_state``
+    (left as they are when it is None)."""
+    estimator = clone(estimator)
+    if random_state is not None and hasattr(estimator, "get_params"):
+        seeds = {k: random_state for k in estimator.get_params(deep=True) if k == "random_state" or k.endswith("__random_state")}
+        estimator.set_params(**seeds)
+    return estimator
 
-    The spec's feature families are fitted once on the training texts (``features``)
-    and their matrix is shared by the three task models (``models``).
+
+class StanceClassifier(BaseEstimator):
+    """Topic, tone and stance labels for sentences, as one scikit-learn estimator.
 
     Parameters
     ----------
-    spec : str
-        A key of :data:`MODEL_SPECS`.
-    metadata : dict, optional
-        Recorded with the model when saved (scheme version, training data, metrics).
+    features : transformer, "passthrough" or None
+        Texts in, one feature matrix out, fitted once and shared by the task estimators
+        (e.g. :func:`stance.features.make_features`). ``"passthrough"`` hands the task
+        estimators the texts (the baselines); None means the feature union of
+        :data:`DEFAULT_FAMILIES`. A transformer whose ``fit`` uses labels (the SetFit-style
+        encoder) gets the joint ``stance|tone`` label of each text.
+    topic_estimator : estimator or None
+        Multi-label: ``fit(X, indicator matrix over the scheme's topics)``, ``predict_proba``
+        of shape (n, n_topics); decided by its ``thresholds_`` when it has them, else 0.5.
+        None means ``MultiLabelThresholds(CalibratedLinear())``.
+    tone_estimator, stance_estimator : classifier or None
+        Single-label classifiers with ``predict`` and ``predict_proba``; None means
+        :class:`~stance.models.estimators.CalibratedLinear`.
+    random_state : int or None
+        Set on every nested ``random_state`` parameter of the features and estimators when
+        fitting (their own values are kept when it is None).
+
+    Attributes
+    ----------
+    features_ : transformer or None
+        The fitted features (None for ``"passthrough"``).
+    estimators_ : dict
+        ``{task: fitted estimator}`` for every task of the scheme.
+
+    ``fit(X, y)``: ``X`` a sequence of strings, ``y`` a DataFrame with a column per task
+    (``topics`` holding lists of topic names, ``tone``, ``stance`` holding class names).
+    ``predict(X)`` returns a DataFrame of :data:`LABEL_COLUMNS`; ``score(X, y)`` the mean of
+    the tasks' macro-F1 (what model selection maximises).
     """
 
-    def __init__(self, spec=DEFAULT_SPEC, metadata=None):
-        model_spec(spec)  # fails early on an unknown spec
-        self.spec = spec
-        self.metadata = dict(metadata or {})
-        self.features = None
-        self.models = None
+    def __init__(self, features=None, topic_estimator=None, tone_estimator=None, stance_estimator=None, random_state=0):
+        self.features = features
+        self.topic_estimator = topic_estimator
+        self.tone_estimator = tone_estimator
+        self.stance_estimator = stance_estimator
+        self.random_state = random_state
 
-    def fit(self, texts, topics, tone, stance):
-        """Train on sentences: ``texts`` (strings), ``topics`` (lists), ``tone`` and ``stance`` (labels)."""
-        texts = [str(t) for t in texts]
-        spec = model_spec(self.spec)
-        self.features = make_features(spec.families) if spec.families else None
-        # Feature families that learn from labels (the SetFit-style encoder) get the joint stance and tone
-        # label of each text; the others ignore it.
-        joint = [f"{s}|{t}" for s, t in zip(stance, tone)]
-        inputs = self.features.fit_transform(texts, joint) if self.features is not None else texts
-        models = spec.build()
-        models["topics"].fit(inputs, topic_matrix(topics))
-        models["tone"].fit(inputs, np.asarray(tone))
-        models["stance"].fit(inputs, np.asarray(stance))
-        self.models = models
+    def _task_estimators(self):
+        """``{task: unfitted estimator}`` from the parameters (defaults filled in)."""
+        given = {"topics": self.topic_estimator, **{t.name: getattr(self, f"{t.name}_estimator") for t in SCHEME.single}}
+        defaults = {"topics": MultiLabelThresholds(CalibratedLinear())}
+        return {task: _seeded(given[task] if given[task] is not None else defaults.get(task, CalibratedLinear()),
+                              self.random_state) for task in TASKS}
+
+    def fit(self, X, y):
+        """Fit the features on ``X`` and one estimator per task on the columns of ``y``; return self."""
+        texts = [str(t) for t in X]
+        y = _targets(y, len(texts))
+        if self.features is None:
+            from ..features import make_features
+
+            features = make_features(DEFAULT_FAMILIES)
+        else:
+            features = self.features
+        self.features_ = None if isinstance(features, str) and features == PASSTHROUGH else _seeded(features, self.random_state)
+        if self.features_ is None:
+            inputs = texts
+        else:
+            # Feature families that learn from labels (the SetFit-style encoder) get the joint stance and tone
+            # label of each text; the others ignore it.
+            joint = [f"{s}|{t}" for s, t in zip(y["stance"], y["tone"])]
+            inputs = self.features_.fit_transform(texts, joint)
+        estimators = self._task_estimators()
+        estimators["topics"].fit(inputs, topic_matrix(y["topics"]))
+        for task in SCHEME.single:
+            estimators[task.name].fit(inputs, np.asarray(y[task.name]))
+        self.estimators_ = estimators
         return self
 
+    def __setstate__(self, state):
+        # A model saved before the classifier was an estimator held ``spec, metadata, features, models``:
+        # restore it as the fitted estimator it is (its parameters: the unfitted copies of its parts).
+        if "models" in state and "estimators_" not in state:
+            features, models = state["features"], state["models"]
+            state = {"features": clone(features) if features is not None else PASSTHROUGH,
+                     "topic_estimator": clone(models["topics"]),
+                     **{f"{t.name}_estimator": clone(models[t.name]) for t in SCHEME.single},
+                     "random_state": 0, "features_": features, "estimators_": models}
+        super().__setstate__(state)
+
     def _inputs(self, texts):
-        """What the task models read: the feature matrix, or the texts for a baseline."""
-        return self.features.transform(texts) if self.features is not None else texts
+        """What the task estimators read: the feature matrix, or the texts for a baseline."""
+        return self.features_.transform(texts) if self.features_ is not None else texts
 
-    def _check_fitted(self):
-        if self.models is None:
-            raise RuntimeError("this StanceClassifier is not trained; call fit() or stance.load_classifier()")
-
-    def predict(self, texts, proba=False):
-        """Label a list of strings.
+    def predict(self, X, proba=False):
+        """Label a sequence of strings.
 
         Returns
         -------
@@ -145,19 +142,20 @@ class StanceClassifier:
             :data:`LABEL_COLUMNS`; with ``proba``, also every probability of tone and stance
             (``p_tone_<class>``, ``p_stance_<class>``: all of :data:`PROBA_COLUMNS`).
         """
-        self._check_fitted()
-        texts = [str(t) for t in texts]
+        check_is_fitted(self, "estimators_")
+        texts = [str(t) for t in X]
         if not texts:
             return pd.DataFrame(columns=LABEL_COLUMNS + ([c for c in PROBA_COLUMNS if c not in LABEL_COLUMNS] if proba else []))
         inputs = self._inputs(texts)
-        topic_proba = self.models["topics"].predict_proba(inputs)
+        topics = self.estimators_["topics"]
+        topic_proba = topics.predict_proba(inputs)
         # Every topic model decides by a threshold on its probabilities (per topic when it has chosen one).
-        topic_flags = topic_proba >= getattr(self.models["topics"], "thresholds_", 0.5)
+        topic_flags = topic_proba >= getattr(topics, "thresholds_", 0.5)
         frame = pd.DataFrame({f"p_{t}": topic_proba[:, i] for i, t in enumerate(TOPICS)})
         frame["topics"] = SCHEME.decode_topics(topic_flags)
         distributions = {}
         for task in SCHEME.single:
-            model = self.models[task.name]
+            model = self.estimators_[task.name]
             distributions[task] = _class_proba(model, inputs, task.classes)
             # Each task model decides its class (by its own rule, e.g. the balanced decision of CalibratedLinear).
             frame[task.name] = np.asarray(model.predict(inputs), dtype=object)
@@ -168,94 +166,42 @@ class StanceClassifier:
                     frame[f"p_{task.name}_{label}"] = values[:, i]
         return frame
 
+    def score(self, X, y):
+        """Mean macro-F1 over the tasks of the labels predicted for ``X`` against ``y`` (a target frame)."""
+        from ..evaluation import HEADLINE, task_scores
+
+        y = _targets(y, len(X))
+        predicted = self.predict(X).add_prefix("pred_")
+        scores = task_scores(pd.concat([y.reset_index(drop=True), predicted], axis=1))
+        return float(np.mean([scores[m] for m in HEADLINE]))
+
+    # Labelling and explanations are functions of stance.labelling; these methods call them.
     def label_sentences(self, sentences):
-        """Label sentences.
+        """:func:`stance.labelling.label_sentences` with this classifier."""
+        from ..labelling import label_sentences
 
-        Parameters
-        ----------
-        sentences : list of str or pandas.DataFrame
-            Strings, or the sentence table (from :func:`stance.split_sentences`);
-            boilerplate rows of a table are kept but get no labels.
-
-        Returns
-        -------
-        pandas.DataFrame
-            The input columns (or ``text``) plus ``p_military_aid,
-            p_nato_membership, p_reconstruction, topics, tone, tone_score, stance,
-            stance_score`` and the tone and stance distributions ``p_tone_<class>,
-            p_stance_<class>`` (what ``stance measure --labels`` corrects).
-        """
-        if not isinstance(sentences, pd.DataFrame):
-            texts = [str(s) for s in sentences]
-            return pd.concat([pd.DataFrame({"text": texts}), self.predict(texts, proba=True)], axis=1)
-        frame = sentences.reset_index(drop=True)
-        mask = ~frame["boilerplate"].astype(bool) if "boilerplate" in frame else pd.Series(True, index=frame.index)
-        labels = self.predict(frame.loc[mask, "text"].tolist(), proba=True)
-        labels.index = frame.index[mask]
-        labels = labels.reindex(frame.index)
-        labels["topics"] = [ts if isinstance(ts, list) else [] for ts in labels["topics"]]
-        single = [t.name for t in SCHEME.single]
-        labels[single] = labels[single].fillna("")
-        return pd.concat([frame, labels], axis=1)
+        return label_sentences(self, sentences)
 
     def label_articles(self, articles, sentences=None):
-        """Label articles: split, label the sentences and aggregate them (docs/annotation_guideline.md, "Article level").
+        """:func:`stance.labelling.label_articles` with this classifier."""
+        from ..labelling import label_articles
 
-        Returns
-        -------
-        pandas.DataFrame
-            One row per article: ``article_id, title, n_sentences, topics,
-            main_topic, share_<topic>..., tone, tone_score, stance, stance_score,
-            sentence_ids``.
-        """
-        from ..segment import split_sentences
-
-        if sentences is None:
-            sentences = split_sentences(articles)
-        return aggregate_articles(self.label_sentences(sentences), articles)
+        return label_articles(self, articles, sentences)
 
     def explain(self, text, top=5):
-        """Say which words and features drove each label of one sentence.
+        """:func:`stance.labelling.explain` with this classifier."""
+        from ..labelling import explain
 
-        Returns
-        -------
-        dict
-            ``labels`` (the prediction), ``lexicon`` (matched topic terms and
-            stance cues) and, for linear models, ``features``: per task and
-            label, the ``top`` features that pushed hardest toward it.
-        """
-        from ..features.lexicon import LexiconCounts
-
-        self._check_fitted()
-        labels = self.predict([text]).iloc[0].to_dict()
-        lexicon = {**LexiconCounts("topics").fit().matches(text), **LexiconCounts("cues").fit().matches(text)}
-        features = {}
-        if self.features is not None:
-            row = self.features.transform([text])
-            row = row.toarray()[0] if hasattr(row, "toarray") else np.asarray(row)[0]
-            names = self.features.get_feature_names_out()
-            for task in TASKS:
-                model = self.models[task]
-                if isinstance(model, MultiLabelThresholds):
-                    for topic, estimator in zip(TOPICS, model.estimators_):
-                        features[f"topic:{topic}"] = _contributions(estimator, row, names, 1, top)
-                elif isinstance(model, CalibratedLinear):
-                    features[f"{task}:{labels[task]}"] = _contributions(model, row, names, labels[task], top)
-        return {"text": text, "labels": labels, "lexicon": {k: v for k, v in lexicon.items() if v}, "features": features}
+        return explain(self, text, top)
 
 
-def _contributions(model, row, names, target, top):
-    """Top features by contribution (value x coefficient) toward ``target``, averaged over calibration folds."""
-    linears = model.linear_models()
-    totals = np.zeros(len(row))
-    for linear in linears:
-        classes = list(linear.classes_)
-        if target not in classes:
-            continue
-        if len(classes) == 2:
-            coef = linear.coef_[0] * (1 if target == classes[1] else -1)
-        else:
-            coef = linear.coef_[classes.index(target)]
-        totals += row * coef / len(linears)
-    ranked = np.argsort(-totals)[:top]
-    return [(str(names[i]), round(float(totals[i]), 4)) for i in ranked if totals[i] > 0]
+def _targets(y, n):
+    """The target frame ``y`` checked: one row per text and a column per task."""
+    if not isinstance(y, pd.DataFrame):
+        raise TypeError(f"y must be a DataFrame with the columns {', '.join(TASKS)}, got {type(y).__name__}")
+    missing = [t for t in TASKS if t not in y.columns]
+    if missing:
+        raise ValueError(f"y lacks the target column(s) {', '.join(missing)}")
+    if len(y) != n:
+        raise ValueError(f"X has {n} texts but y has {len(y)} rows")
+    return y.reset_index(drop=True)

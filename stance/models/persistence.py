@@ -73,13 +73,23 @@ def data_hash(frame):
     return digest.hexdigest()
 
 
-def save_classifier(classifier, path):
-    """Write ``classifier`` (with its metadata) to ``path`` atomically; return the path."""
+def model_metadata(classifier):
+    """The metadata a classifier was loaded with (``metadata_``, set by :func:`load_classifier`);
+    empty for a classifier fitted in this session and never saved."""
+    return dict(getattr(classifier, "metadata_", None) or {})
+
+
+def save_classifier(classifier, path, metadata=None):
+    """Write a fitted ``classifier`` and its ``metadata`` (a dict, e.g. from
+    :func:`stance.training.train_classifier`) to ``path`` atomically; return the path.
+
+    The label-scheme and package versions are added to the metadata; the classifier itself
+    is not changed.
+    """
     from .. import __version__
 
     sio = _skops_io()
-    metadata = {"scheme_version": SCHEME_VERSION, "package_version": __version__, **classifier.metadata}
-    classifier.metadata = metadata
+    metadata = {**(metadata or {}), "scheme_version": SCHEME_VERSION, "package_version": __version__}
     with atomic_path(path) as tmp:
         sio.dump({"metadata": metadata, "classifier": classifier}, tmp)
     return Path(path)
@@ -97,6 +107,8 @@ def load_classifier(path=None):
     Returns
     -------
     StanceClassifier
+        Fitted, with the metadata it was saved with as ``metadata_`` (read it with
+        :func:`model_metadata`).
 
     Raises
     ------
@@ -127,5 +139,5 @@ def load_classifier(path=None):
     if version != SCHEME_VERSION:
         raise StanceInputError(path, f"model was trained for label scheme version {version!r}, this package uses {SCHEME_VERSION!r}")
     classifier = content["classifier"]
-    classifier.metadata = content["metadata"]
+    classifier.metadata_ = content["metadata"]
     return classifier
