@@ -125,8 +125,12 @@ def test_donors_pledging_to_rebuild_the_grid_is_reconstruction(default):
 
 
 def test_the_shipped_estimators_have_every_parameter_of_today(default):
-    # Saved before random_state existed: restored with its default, so clone and get_params work.
+    # Saved before random_state existed and before the classifier was an estimator: restored with the
+    # defaults, so clone and get_params work, and a clone refits to the same kind of model.
     from sklearn.base import clone
 
-    for model in default.models.values():
+    for model in default.estimators_.values():
         assert clone(model).get_params(deep=False)["random_state"] == 0
+    params = clone(default).get_params(deep=False)
+    assert params["random_state"] == 0
+    assert [name for name, _ in params["features"].transformer_list] == ["word", "lexicon", "cues", "vader", "embeddings"]
