@@ -9,7 +9,7 @@ import pytest
 import stance
 from stance.labels import SCHEME_VERSION, TOPICS
 from stance.models.classifier import DEFAULT_SPEC, LABEL_COLUMNS
-from stance.experiment import load_gold
+from stance.experiments import load_gold
 from stance.models.persistence import data_hash
 from stance.models.training import load_priors, training_frame
 

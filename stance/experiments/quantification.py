@@ -39,12 +39,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import StanceInputError
-from .io import write_table, write_text
-from .predictions import TASK_CLASSES, task_labels, task_scores
-from .prevalence import _seed
-from .quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
-from .tables import markdown_table
+from ..errors import StanceInputError
+from ..io import write_table, write_text
+from ..predictions import TASK_CLASSES, task_labels, task_scores
+from ..prevalence import _seed
+from ..quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
+from ..tables import markdown_table
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -296,9 +296,10 @@ def run_validation(config_path, results=None, progress=None):
     The run folder (``<results>/<UTC timestamp>-<name>/``) holds the config, the environment,
     ``samples.csv``, ``methods.csv``, ``tasks.csv``, ``validation.json``, ``summary.md`` and the figures.
     """
-    from . import figures
-    from .experiment import environment, new_run_folder
-    from .gold_predictions import load_gold_predictions
+    from .. import figures
+    from ..gold_predictions import load_gold_predictions
+    from .environment import environment
+    from .registry import new_run_folder
 
     config_path = Path(config_path)
     config = load_config(config_path)
