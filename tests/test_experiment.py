@@ -277,3 +277,17 @@ def test_committed_runs_compare(capsys):
     assert "b_minus_a" in capsys.readouterr().out
     index = run_index(RESULTS)
     assert {a.name, b.name} <= set(index["run"]) and set(index.loc[index["run"] == a.name, "scheme"]) == {"grouped-k-fold"}
+
+
+def test_quantification_configs_are_routed_and_checked(tmp_path):
+    from stance.experiments import config_kind
+    from stance.experiments.quantification import load_config as load_quantification
+
+    committed = Path(__file__).resolve().parents[1] / "experiments" / "quantification.toml"
+    assert config_kind(committed) == "quantification" and load_quantification(committed)["grid_points"]
+    bad = tmp_path / "q.toml"
+    bad.write_text('kind = "quantification"\nsamples = 3\n', encoding="utf-8")
+    with pytest.raises(StanceInputError, match="unknown config keys: samples"):
+        load_quantification(bad)
+    with pytest.raises(StanceInputError, match="is not a classification experiment"):
+        load_config(bad)

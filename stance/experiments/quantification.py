@@ -32,7 +32,6 @@ A run writes ``samples.csv`` (every estimate), ``methods.csv``, ``tasks.csv``,
 """
 
 import json
-import sys
 import warnings
 from pathlib import Path
 
@@ -45,11 +44,7 @@ from ..predictions import TASK_CLASSES, task_labels, task_scores
 from ..prevalence import _seed
 from ..quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
 from ..tables import markdown_table
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .config import read_toml
 
 KIND = "quantification"
 VALIDATIONS = ("split", "across-corpora", "random-samples")
@@ -76,12 +71,7 @@ def load_config(path):
         outside [0, 1].
     """
     path = Path(path)
-    if not path.is_file():
-        raise StanceInputError(path, "no such config file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise StanceInputError(path, f"not a valid TOML file ({err})") from None
+    raw = read_toml(path)
     unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
         raise StanceInputError(path, f"unknown config keys: {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
