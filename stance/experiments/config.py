@@ -170,6 +170,9 @@ def load_config(path, check_models=True):
 def parse_config(raw, path, check_models=True):
     """Check the TOML table ``raw`` (read from ``path``, named in errors): see :func:`load_config`."""
     path = Path(path)
+    kind = raw.get("kind", "classification")
+    if kind != "classification":
+        raise StanceInputError(path, f"a config of kind {kind!r} is not a classification experiment")
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise StanceInputError(path, f"unknown config keys: {', '.join(unknown)}; known: {', '.join(KEYS)}")
@@ -184,9 +187,6 @@ def parse_config(raw, path, check_models=True):
             raise StanceInputError(path, f"unknown keys in [{key}]: {', '.join(unknown)}; known: {', '.join(known)}")
         sections[key] = table
     values = {k: v for k, v in raw.items() if k not in SECTIONS}
-    kind = values.get("kind", "classification")
-    if kind != "classification":
-        raise StanceInputError(path, f"a config of kind {kind!r} is not a classification experiment")
     for key in LISTS:
         if isinstance(values.get(key), str):
             values[key] = [values[key]]
