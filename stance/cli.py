@@ -211,17 +211,29 @@ def _cmd_train(args):
 def _cmd_experiment_run(args):
     from tqdm import tqdm
 
-    from .experiment import run_experiment
+    from .experiments import config_kind, load_config, run, save_run
+    from .experiments.quantification import run_validation
+    from .experiments.report import overview
 
-    folder = run_experiment(args.config, results=args.results,
-                            progress=lambda items: tqdm(items, desc="models", unit="model"))
-    print((folder / "summary.md").read_text(encoding="utf-8").split("## Per label", 1)[0].rstrip())
+    config_path = Path(args.config)
+
+    def progress(items):
+        return tqdm(items, desc="models", unit="model")
+
+    if config_kind(config_path) == "quantification":
+        folder = run_validation(config_path, results=args.results, progress=progress)
+        print((folder / "summary.md").read_text(encoding="utf-8").rstrip())
+    else:
+        result = run(load_config(config_path), progress=progress)
+        folder = save_run(result, Path(args.results) if args.results else config_path.parent / "results",
+                          config_path.read_text(encoding="utf-8"))
+        print(overview(result))
     print(f"\nrun folder: {folder}")
     return 0
 
 
 def _cmd_experiment_compare(args):
-    from .experiment import compare_runs
+    from .experiments import compare_runs
     from .tables import format_table
 
     table = compare_runs(args.run_a, args.run_b)
@@ -231,7 +243,7 @@ def _cmd_experiment_compare(args):
 
 
 def _cmd_experiment_readme(args):
-    from .experiment import readme_results
+    from .experiments.report import readme_results
 
     print(f"wrote {readme_results(args.run_folder, args.readme)}")
     return 0

@@ -40,8 +40,9 @@ def _matrix(ax, counts, rows, columns, title, xlabel="predicted", ylabel="gold",
                 ha="center", va="center", color="white" if value > high / 2 else "black")
 
 
-def confusion(predictions, task, path, model=""):
-    """Confusion matrix of one task (topics: one 2x2 matrix per topic)."""
+def confusion(predictions, task, path, model="", design=None):
+    """Confusion matrix of one task (topics: one 2x2 matrix per topic); ``design`` (the run's evaluation
+    design in words, e.g. ``grouped 10-fold by article``) goes into the title."""
     if task == "topics":
         gold, pred = topic_matrix(predictions["topics"]), topic_matrix(predictions["pred_topics"])
         fig, axes = plt.subplots(1, len(TOPICS), figsize=(4.2 * len(TOPICS), 4))
@@ -53,12 +54,13 @@ def confusion(predictions, task, path, model=""):
         counts = np.array([[np.sum((predictions[task] == g) & (predictions[f"pred_{task}"] == p)) for p in labels] for g in labels])
         fig, ax = plt.subplots(figsize=(5, 4.5))
         _matrix(ax, counts, labels, labels, task)
-    fig.suptitle(f"Confusion matrix, {task} ({model}; sentences, leave-one-article-out)", y=1.02)
+    fig.suptitle(f"Confusion matrix, {task} ({model}; sentences{', ' + design if design else ''})", y=1.02)
     return _save(fig, path)
 
 
-def per_label_f1(tables, path):
-    """Per-label F1 with bootstrap 95% intervals, one bar per model; ``tables`` is ``{model: per_label_table}``."""
+def per_label_f1(tables, path, design=None):
+    """Per-label F1 with bootstrap 95% intervals, one bar per model; ``tables`` is ``{model: per_label_table}``,
+    ``design`` the run's evaluation design in words (in the title)."""
     tasks = SCHEME.tasks
     fig, axes = plt.subplots(1, len(tasks), figsize=(17 * len(tasks) / 3, 5), sharey=True)
     width = 0.8 / max(1, len(tables))
@@ -76,12 +78,13 @@ def per_label_f1(tables, path):
         ax.grid(axis="y", alpha=0.3)
     axes[0].set_ylabel("F1 (bootstrap 95% CI)")
     axes[-1].legend(title="model", bbox_to_anchor=(1.02, 1), loc="upper left")
-    fig.suptitle("Per-label F1 by model (leave-one-article-out)")
+    fig.suptitle("Per-label F1 by model" + (f" ({design})" if design else ""))
     return _save(fig, path)
 
 
-def learning_curve(curve, path, model=""):
-    """Macro-F1 per task against gold training sentences: mean over repeats, with min-max band."""
+def learning_curve(curve, path, model="", design=None):
+    """Macro-F1 per task against gold training sentences: mean over repeats, with min-max band; ``design``
+    (the run's evaluation design in words) goes into the title."""
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for metric, task in TASK_TITLES.items():
         stats = curve.groupby("train_sentences")[metric].agg(["mean", "min", "max"]).reset_index()
@@ -92,12 +95,12 @@ def learning_curve(curve, path, model=""):
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
     ax.legend(title="task")
-    ax.set_title(f"Learning curve ({model}; leave-one-article-out)")
+    ax.set_title(f"Learning curve ({model}{'; ' + design if design else ''})")
     return _save(fig, path)
 
 
-def ablation(table, path, model=""):
-    """Macro-F1 per task for each feature-family ablation."""
+def ablation(table, path, model="", design=None):
+    """Macro-F1 per task for each feature-family ablation (``design``, when given, goes into the title)."""
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(table) + 1.5))
     y = np.arange(len(table))
     height = 0.8 / len(TASK_TITLES)
@@ -109,7 +112,7 @@ def ablation(table, path, model=""):
     ax.set_xlabel("macro-F1")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(title="task", bbox_to_anchor=(1.02, 1), loc="upper left")
-    ax.set_title(f"Feature-family ablation ({model})")
+    ax.set_title(f"Feature-family ablation ({model}{'; ' + design if design else ''})")
     return _save(fig, path)
 
 
@@ -168,7 +171,7 @@ def scores_by_group(predictions, group, path, title):
 def quantification_validation(samples, path, validation, confidence=0.95):
     """Estimates against the true share, and interval coverage, per method and shifted class.
 
-    ``samples`` is :func:`stance.simulation.simulate`'s table; one column per shifted class,
+    ``samples`` is :func:`stance.experiments.quantification.simulate`'s table; one column per shifted class,
     top: the mean estimate (lines) and the mean raw share (classify and count, grey) against the
     target prevalence; bottom: the share of intervals that cover the true share.
     """

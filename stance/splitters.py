@@ -14,12 +14,6 @@ groups differently, so neither reproduces those runs; both are accepted all the 
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator
 
-# The cross-validation designs an experiment config names (``[cv] scheme``), and how results
-# describe them.
-DESIGNS = {"leave-one-article-out": "leave-one-article-out", "grouped-k-fold": "grouped k-fold by article",
-           "train-test": "cross-source train-test", "leave-one-corpus-out": "leave-one-corpus-out"}
-
-
 class GroupFolds(BaseCrossValidator):
     """Hold out whole groups: one group per fold, or the groups shuffled and dealt into folds.
 
@@ -63,8 +57,8 @@ class GroupFolds(BaseCrossValidator):
 
 
 def splitter_for(scheme, n_folds=None, random_state=0):
-    """The splitter and the grouping column of an experiment design (a key of :data:`DESIGNS` other
-    than ``train-test``, which trains on one gold and tests on another)."""
+    """The splitter and the grouping column of an experiment design (``[cv] scheme`` of a config,
+    :mod:`stance.experiments.config`; ``train-test`` has none: it trains on one gold and tests on another)."""
     if scheme == "leave-one-article-out":
         return GroupFolds(), "article_id"
     if scheme == "grouped-k-fold":
@@ -72,12 +66,3 @@ def splitter_for(scheme, n_folds=None, random_state=0):
     if scheme == "leave-one-corpus-out":
         return GroupFolds(), "gold_set"
     raise ValueError(f"no splitter for the design {scheme!r}; choose from leave-one-article-out, grouped-k-fold, leave-one-corpus-out")
-
-
-def describe_splitter(cv, groups):
-    """A short description of a splitter over a grouping column, recorded beside the results."""
-    if isinstance(cv, GroupFolds):
-        if not cv.n_splits:
-            return f"leave-one-{'corpus' if groups == 'gold_set' else 'article' if groups == 'article_id' else groups}-out"
-        return f"grouped {cv.n_splits}-fold by {'article' if groups == 'article_id' else groups} (seed {cv.random_state})"
-    return f"{cv!r} over {groups}"

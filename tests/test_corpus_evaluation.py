@@ -7,7 +7,7 @@ from sklearn.base import clone
 
 import stance
 from stance.evaluation import cross_val_predictions, group_scores
-from stance.experiment import load_config
+from stance.experiments import load_config
 from stance.errors import StanceInputError
 from stance.models.estimators import CalibratedLinear
 

@@ -10,7 +10,7 @@ import stance
 from stance.labels import SCHEME_VERSION, TOPICS
 from stance.models.catalogue import DEFAULT_MODEL
 from stance.models.classifier import LABEL_COLUMNS
-from stance.experiment import load_gold
+from stance.experiments import load_gold
 from stance.models.persistence import data_hash
 from stance.models.training_data import load_priors, training_frame
 

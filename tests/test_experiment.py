@@ -1,7 +1,9 @@
-"""The experiment runner: configs, grouped evaluation, the registry and the figures."""
+"""The experiments package: configs, runs as data, the registry, the reports and the figures."""
 
 import json
+import shutil
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,9 @@ import stance
 from stance.cli import main
 from stance.errors import StanceInputError
 from stance.evaluation import cross_val_predictions, per_label_table, score_with_ci
-from stance.experiment import compare_runs, load_config, new_run_folder, run_experiment
+from stance.experiments import compare_runs, load_config, load_run, run, run_experiment, run_index, save_run
+from stance.experiments.registry import new_run_folder
+from stance.experiments.report import summary
 
 TINY = """
 name = "tiny"
@@ -51,6 +55,7 @@ def test_runs_never_overwrite_and_the_index_lists_each(two_runs):
     assert runs[0] != runs[1] and runs[0].exists() and runs[1].exists()
     index = pd.read_csv(config.parent / "results" / "index.csv")
     assert index["run"].tolist() == [r.name for r in runs]
+    assert index.equals(run_index(config.parent / "results"))  # derived from the folders' metrics.json
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     first, second = new_run_folder(config.parent / "same", "x", now), new_run_folder(config.parent / "same", "x", now)
     assert first != second and first.name == "20260101T000000Z-x"
@@ -71,6 +76,11 @@ def test_the_same_config_gives_identical_metrics(two_runs, capsys):
     ('models = ["nonsense"]', "unknown model 'nonsense'"),
     ('models = []', "at least one model"),
     ('models = ["majority"]\n[cv]\nscheme = "kfold"', "unknown cv scheme"),
+    ('models = ["majority"]\n[cv]\nfold = 3', r"unknown keys in \[cv\]: fold; known: scheme, folds"),
+    ('models = ["majority"]\n[learning_curve]\nrepeat = 3', r"unknown keys in \[learning_curve\]: repeat"),
+    ('models = ["majority"]\n[ablation]\nenable = false', r"unknown keys in \[ablation\]: enable; known: enabled"),
+    ('models = ["majority"]\ntasks = ["topic"]', "unknown task 'topic'"),
+    ('models = ["majority"]\n[cv]\nscheme = "grouped-k-fold"', "needs cv.folds"),
     ("models = [", "not a valid TOML file"),
 ])
 def test_bad_configs_are_refused_naming_the_file(tmp_path, text, problem):
@@ -117,3 +127,127 @@ def test_metrics_never_mix_the_random_and_the_targeted_sample(tmp_path):
     scored = pd.read_csv(run / "predictions.csv")
     gold = stance.load_annotations("us-government-2022")
     assert set(scored["sentence_id"]) == set(gold.loc[gold["sample"] == "random", "sentence_id"])
+
+
+SMALL = 'models = ["majority"]\nbootstrap = 10\n[learning_curve]\nenabled = false\n[ablation]\nenabled = false\n'
+RESULTS = Path(__file__).resolve().parents[1] / "experiments" / "results"
+
+
+def test_config_is_typed_with_defaults(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text('annotations = "seeds"\n' + SMALL, encoding="utf-8")
+    config = load_config(path)
+    assert config.name == "small" and config.annotations == ("seeds",) and config.main_model == "majority"
+    assert config.cv.scheme == "leave-one-article-out" and config.cv.folds is None
+    assert not config.learning_curve.enabled and config.learning_curve.fractions == (0.25, 0.5, 0.75, 1.0)
+    assert config.design == "leave-one-article-out"
+
+
+def test_run_writes_no_file(tmp_path, monkeypatch):
+    import stance.figures
+    import stance.io
+
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    config = load_config(path)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+    def refuse(target):
+        raise AssertionError(f"run() wrote {target}")
+
+    monkeypatch.setattr(stance.io, "atomic_path", refuse)
+    monkeypatch.setattr(stance.figures, "atomic_path", refuse)
+    result = run(config)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["cwd", "small.toml"]
+    assert result.design == "leave-one-article-out" and set(result.predictions) == {"majority"}
+    assert result.metrics["models"]["majority"]["tone_macro_f1"]["value"] == pytest.approx(
+        result.scores.set_index(["model", "metric"]).loc[("majority", "tone_macro_f1"), "value"])
+
+
+def test_save_run_then_load_run_round_trips(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    result = run(load_config(path))
+    folder = save_run(result, tmp_path / "results", path.read_text(encoding="utf-8"))
+    loaded = load_run(folder)
+    assert loaded.metrics == result.metrics
+    assert loaded.config == result.config
+    pd.testing.assert_frame_equal(loaded.scores, result.scores, check_dtype=False)
+    pd.testing.assert_frame_equal(loaded.per_label["majority"], result.per_label["majority"].reset_index(drop=True),
+                                  check_dtype=False)
+    kept = ["sentence_id", "topics", "pred_topics", "tone", "pred_stance", "pred_stance_score"]
+    pd.testing.assert_frame_equal(loaded.predictions["majority"][kept], result.predictions["majority"][kept].reset_index(drop=True),
+                                  check_dtype=False)
+    assert loaded.design == result.design and loaded.learning_curve is None
+
+
+def test_figure_titles_name_the_design_of_the_run(tmp_path, monkeypatch):
+    import stance.figures
+
+    titles = []
+    original = stance.figures._save
+
+    def record(fig, target):
+        titles.append(" | ".join([fig._suptitle.get_text() if fig._suptitle else ""] + [ax.get_title() for ax in fig.axes]))
+        return original(fig, target)
+
+    monkeypatch.setattr(stance.figures, "_save", record)
+    path = tmp_path / "kfold.toml"
+    path.write_text('models = ["majority"]\nbootstrap = 10\n[cv]\nscheme = "grouped-k-fold"\nfolds = 3\n'
+                    '[learning_curve]\nfractions = [1.0]\nrepeats = 1\n', encoding="utf-8")
+    folder = run_experiment(path)
+    assert (folder / "figures" / "learning_curve.png").is_file()
+    designed = [t for t in titles if t.startswith(("Confusion", "Per-label")) or "Learning curve" in t or " by " in t]
+    assert len(designed) == 3 + 1 + 1 + 2
+    assert all("grouped 3-fold by article" in t for t in designed), designed
+    assert not any("leave-one-article-out" in t for t in titles)
+    assert json.loads((folder / "metrics.json").read_text())["design"] == "grouped 3-fold by article"
+
+
+def test_readme_block_comes_from_metrics_json_without_summary_md(two_runs, tmp_path):
+    _, (run_folder, _) = two_runs
+    copy = shutil.copytree(run_folder, tmp_path / run_folder.name)
+    (copy / "summary.md").unlink()
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- results:start -->\n<!-- results:end -->\n", encoding="utf-8")
+    assert main(["experiment", "readme", str(copy), "--readme", str(readme)]) == 0
+    text = readme.read_text(encoding="utf-8")
+    metrics = json.loads((copy / "metrics.json").read_text())
+    value = metrics["models"]["keywords_vader"]["tone_macro_f1"]["value"]
+    assert "| keywords_vader | " in text and f"{value:.3f} [" in text
+
+
+@pytest.mark.parametrize("name", ["20261121T235933Z-cross-seeds-to-us", "20261122T135232Z-leave-one-corpus-out"])
+def test_committed_runs_load_and_render_their_summary_again(name):
+    import re
+
+    folder = RESULTS / name
+    loaded = load_run(folder)
+    assert loaded.metrics["main_model"] in loaded.predictions and len(loaded.errors) > 0
+    committed = (folder / "summary.md").read_text(encoding="utf-8")
+    figures = [Path(p) for p in re.findall(r"\(figures/([^)]+)\)", committed)]
+    assert summary(loaded, figures) == committed
+
+
+def test_committed_runs_compare(capsys):
+    a, b = RESULTS / "20261122T001022Z-us-documents-random", RESULTS / "20261122T004837Z-us-documents-targeted"
+    assert main(["experiment", "compare", str(a), str(b)]) == 0
+    assert "b_minus_a" in capsys.readouterr().out
+    index = run_index(RESULTS)
+    assert {a.name, b.name} <= set(index["run"]) and set(index.loc[index["run"] == a.name, "scheme"]) == {"grouped-k-fold"}
+
+
+def test_quantification_configs_are_routed_and_checked(tmp_path):
+    from stance.experiments import config_kind
+    from stance.experiments.quantification import load_config as load_quantification
+
+    committed = Path(__file__).resolve().parents[1] / "experiments" / "quantification.toml"
+    assert config_kind(committed) == "quantification" and load_quantification(committed)["grid_points"]
+    bad = tmp_path / "q.toml"
+    bad.write_text('kind = "quantification"\nsamples = 3\n', encoding="utf-8")
+    with pytest.raises(StanceInputError, match="unknown config keys: samples"):
+        load_quantification(bad)
+    with pytest.raises(StanceInputError, match="is not a classification experiment"):
+        load_config(bad)

@@ -471,7 +471,7 @@ def test_the_default_method_is_the_one_the_committed_validation_chose():
 
 
 def test_choose_method_prefers_methods_that_qualify_everywhere():
-    from stance.simulation import choose_method
+    from stance.experiments.quantification import choose_method
 
     rows = [("split", "cc", 0.10, 0.20), ("split", "acc", 0.05, 0.93), ("split", "pacc", 0.04, 0.95),
             ("across-corpora", "cc", 0.12, 0.20), ("across-corpora", "acc", 0.08, 0.91), ("across-corpora", "pacc", 0.07, 0.80)]

@@ -32,24 +32,19 @@ A run writes ``samples.csv`` (every estimate), ``methods.csv``, ``tasks.csv``,
 """
 
 import json
-import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import StanceInputError
-from .io import write_table, write_text
-from .predictions import TASK_CLASSES, task_labels, task_scores
-from .prevalence import _seed
-from .quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
-from .tables import markdown_table
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from ..errors import StanceInputError
+from ..io import write_table, write_text
+from ..predictions import TASK_CLASSES, task_labels, task_scores
+from ..prevalence import _seed
+from ..quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
+from ..tables import markdown_table
+from .config import read_toml
 
 KIND = "quantification"
 VALIDATIONS = ("split", "across-corpora", "random-samples")
@@ -76,12 +71,7 @@ def load_config(path):
         outside [0, 1].
     """
     path = Path(path)
-    if not path.is_file():
-        raise StanceInputError(path, "no such config file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise StanceInputError(path, f"not a valid TOML file ({err})") from None
+    raw = read_toml(path)
     unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
         raise StanceInputError(path, f"unknown config keys: {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
@@ -296,9 +286,10 @@ def run_validation(config_path, results=None, progress=None):
     The run folder (``<results>/<UTC timestamp>-<name>/``) holds the config, the environment,
     ``samples.csv``, ``methods.csv``, ``tasks.csv``, ``validation.json``, ``summary.md`` and the figures.
     """
-    from . import figures
-    from .experiment import environment, new_run_folder
-    from .gold_predictions import load_gold_predictions
+    from .. import figures
+    from ..gold_predictions import load_gold_predictions
+    from .environment import environment
+    from .registry import new_run_folder
 
     config_path = Path(config_path)
     config = load_config(config_path)
