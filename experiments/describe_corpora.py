@@ -25,9 +25,9 @@ from tqdm import tqdm
 
 import stance
 from stance import figures
-from stance.corpus import available_corpora
+from stance.ingest.corpus import available_corpora
 from stance.io import write_table
-from stance.predictions import load_or_predict, model_id
+from stance.quantify.predictions import load_or_predict, model_id
 
 ROOT = Path(__file__).resolve().parents[1]
 SERIES = [("topics", "military_aid"), ("stance", "critical"), ("tone", "negative")]

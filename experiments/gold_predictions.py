@@ -18,8 +18,8 @@ import json
 from tqdm import tqdm
 
 from stance.errors import StanceInputError
-from stance.predictions import read_predictions
-from stance.gold_predictions import N_FOLDS, build_gold_predictions, gold_predictions_path, save_gold_predictions
+from stance.quantify.predictions import read_predictions
+from stance.quantify.gold_predictions import N_FOLDS, build_gold_predictions, gold_predictions_path, save_gold_predictions
 from stance.models.persistence import load_classifier, model_metadata
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from stance.evaluation import HEADLINE, best_model
+from stance.evaluate import HEADLINE, best_model
 from stance.experiments import load_gold, load_run
 from stance.experiments.report import design_sentence, main_table
-from stance.tables import markdown_table
+from stance.report.tables import markdown_table
 from stance.io import write_text
 from stance.models.catalogue import BASELINES
 from stance.models.persistence import default_model_path, save_classifier

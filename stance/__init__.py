@@ -11,12 +11,12 @@ from .errors import StanceInputError
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_corpus": ".corpus",
-    "split_sentences": ".segment",
-    "load_annotations": ".annotations",
+    "load_corpus": ".ingest.corpus",
+    "split_sentences": ".ingest.segment",
+    "load_annotations": ".annotate.annotations",
     "load_classifier": ".models.persistence",
     "label_dask": ".distributed",
-    "measure": ".prevalence",
+    "measure": ".quantify.prevalence",
 }
 __all__ = ["StanceInputError", "label_dask", "load_annotations", "load_classifier", "load_corpus", "measure",
            "split_sentences", "__version__"]

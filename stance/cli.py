@@ -17,12 +17,12 @@ EXIT_MISSING_EXTRA = 1
 
 
 def _cmd_corpus(args):
-    from .corpus import available_corpora, load_corpus
-    from .datahome import data_home_candidates, get_data_home
+    from .ingest.corpus import available_corpora, load_corpus
+    from .ingest.datahome import data_home_candidates, get_data_home
     from .io import write_table
-    from .segment import split_sentences
-    from .summary import corpus_summary
-    from .tables import format_table
+    from .ingest.segment import split_sentences
+    from .ingest.summary import corpus_summary
+    from .report.tables import format_table
 
     if args.list:
         for name, path in available_corpora().items():
@@ -41,12 +41,12 @@ def _cmd_corpus(args):
 
 
 def _cmd_sample(args):
-    from .corpus import load_corpus
+    from .ingest.corpus import load_corpus
     from .io import write_table
-    from .datahome import find_corpus
-    from .sampling import PLAN_BATCH_COLUMNS, draw_batch, draw_plan, read_plan, stored_batch
-    from .segment import split_sentences
-    from .tables import format_table
+    from .ingest.datahome import find_corpus
+    from .annotate.sampling import PLAN_BATCH_COLUMNS, draw_batch, draw_plan, read_plan, stored_batch
+    from .ingest.segment import split_sentences
+    from .report.tables import format_table
 
     if args.plan:
         plan = read_plan(args.plan)
@@ -79,10 +79,10 @@ def _cmd_annotations_build(args):
 
     import pandas as pd
 
-    from .annotations import agreement_report, build_gold, label_statistics, read_labels, read_table, without_text
-    from .corpus import DEFAULT_CORPUS, load_corpus
+    from .annotate.annotations import agreement_report, build_gold, label_statistics, read_labels, read_table, without_text
+    from .ingest.corpus import DEFAULT_CORPUS, load_corpus
     from .io import write_table, write_text
-    from .segment import split_sentences
+    from .ingest.segment import split_sentences
 
     # Several folders (batches of the same annotation effort) are read as one set; their sentences are disjoint.
     folders = [Path(f) for f in args.folder]
@@ -135,7 +135,7 @@ def _cmd_label(args):
 
     from tqdm import tqdm
 
-    from .corpus import load_corpus
+    from .ingest.corpus import load_corpus
     from .io import atomic_path, table_format, table_writer
     from .labelling import label_chunks
     from .models.persistence import load_classifier
@@ -182,11 +182,11 @@ def _cmd_train(args):
 
     import pandas as pd
 
-    from .annotations import load_annotations
+    from .annotate.annotations import load_annotations
     from .io import write_text
     from .models.catalogue import check_model
     from .models.persistence import MODEL_FILE, save_classifier
-    from .tables import format_table
+    from .report.tables import format_table
     from .training import train_classifier
 
     if args.model is not None:
@@ -234,7 +234,7 @@ def _cmd_experiment_run(args):
 
 def _cmd_experiment_compare(args):
     from .experiments import compare_runs
-    from .tables import format_table
+    from .report.tables import format_table
 
     table = compare_runs(args.run_a, args.run_b)
     print(f"a = {args.run_a}\nb = {args.run_b}")
@@ -253,8 +253,8 @@ def _cmd_measure(args):
     from tqdm import tqdm
 
     from .io import write_table
-    from .prevalence import measure, summary_lines
-    from .tables import format_table
+    from .quantify.prevalence import measure, summary_lines
+    from .report.tables import format_table
 
     if args.out and Path(args.out).is_dir():
         raise StanceInputError(args.out, "is a folder; --out takes a file (.csv, .jsonl or .parquet)")

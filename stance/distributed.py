@@ -1,6 +1,6 @@
 """Labelling a corpus on a Dask cluster: :func:`label_dask`.
 
-The corpus is cut into pieces (:mod:`stance.pieces`: byte ranges of a JSONL file,
+The corpus is cut into pieces (:mod:`stance.ingest.pieces`: byte ranges of a JSONL file,
 CSV files, row groups of Parquet files, groups of ``.txt`` files) or taken as the
 partitions of a Dask DataFrame. Three rounds of tasks run on the workers:
 
@@ -143,7 +143,7 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
         model_path = model_path / MODEL_FILE
     load_classifier(model_path)  # a bad model fails here, in one line, before any work
     if not _is_dask_frame(data):
-        from .corpus import corpus_path
+        from .ingest.corpus import corpus_path
 
         corpus_path(data)  # a missing corpus fails before a cluster starts
     model_bytes = model_path.read_bytes()
@@ -214,7 +214,7 @@ def labelled_predictions(labels, scheduler=None, client=None, summed=True, keep=
         The cluster, as :func:`label_dask`.
     summed : bool
         True: one row per article with its sentence count and score sums
-        (:func:`stance.predictions.score_sums`), computed on the workers; what the linear
+        (:func:`stance.quantify.predictions.score_sums`), computed on the workers; what the linear
         quantification methods need. False: every sentence's prediction row, brought to the client.
     keep : sequence of str
         Article columns of the labels carried along (the groups, when no corpus gives them).
@@ -224,8 +224,8 @@ def labelled_predictions(labels, scheduler=None, client=None, summed=True, keep=
     Returns
     -------
     pandas.DataFrame
-        Article sums or sentence predictions, as :func:`stance.predictions.score_sums` and
-        :func:`stance.predictions.from_labels` return them.
+        Article sums or sentence predictions, as :func:`stance.quantify.predictions.score_sums` and
+        :func:`stance.quantify.predictions.from_labels` return them.
 
     Raises
     ------
@@ -233,7 +233,7 @@ def labelled_predictions(labels, scheduler=None, client=None, summed=True, keep=
         For labels without the needed columns, or a bad value in a partition (naming the sentence).
     """
     require_dask("stance measure --engine dask")
-    from .predictions import from_labels, score_sums
+    from .quantify.predictions import from_labels, score_sums
 
     keep = list(keep)
     meta = from_labels(labels._meta, source, keep)  # missing columns fail here, in one line
@@ -247,12 +247,12 @@ def labelled_predictions(labels, scheduler=None, client=None, summed=True, keep=
 
 
 def read_labels_dask(path):
-    """Sentence labels at ``path`` (:func:`stance.predictions.labels_format`, or a glob of CSV or
+    """Sentence labels at ``path`` (:func:`stance.quantify.predictions.labels_format`, or a glob of CSV or
     JSONL files) as a Dask DataFrame; a Dask DataFrame is returned as it is."""
     require_dask("stance measure --engine dask")
     import dask.dataframe as dd
 
-    from .predictions import labels_format, text_partitioning
+    from .quantify.predictions import labels_format, text_partitioning
 
     if _is_dask_frame(path):
         return path
@@ -278,8 +278,8 @@ def _is_dask_frame(data):
 
 def _piece_tasks(client, data, partitions, minimum, partition_on, settings):
     """Plan the pieces of a corpus path, count and check them on the cluster; return the labelling tasks."""
-    from .corpus import ARTICLE_COLUMNS, EXTRA_FIELDS, corpus_path
-    from .pieces import count_lines, first_lines, plan_pieces, scan_piece
+    from .ingest.corpus import ARTICLE_COLUMNS, EXTRA_FIELDS, corpus_path
+    from .ingest.pieces import count_lines, first_lines, plan_pieces, scan_piece
 
     source = corpus_path(data)
     pieces = plan_pieces(data, partitions)
@@ -303,7 +303,7 @@ def _frame_tasks(client, frame, partitions, partition_on, settings):
     """Check the partitions of a Dask DataFrame on the cluster; return the labelling tasks."""
     import dask
 
-    from .corpus import EXTRA_FIELDS
+    from .ingest.corpus import EXTRA_FIELDS
 
     if "text" not in frame.columns:
         raise StanceInputError(FRAME_SOURCE, f"no 'text' column (columns: {', '.join(map(str, frame.columns))})")
@@ -436,15 +436,15 @@ def worker_classifier(ref):
 
 def label_piece(piece, index, first_line, extra, *, ref, level, fmt, partition_on, chunk, out_dir):
     """Read, label and write one piece of a corpus (a task); return ``{rows, columns}``."""
-    from .pieces import read_piece
+    from .ingest.pieces import read_piece
 
     articles = read_piece(piece, first_line, extra)
     return _label_and_write(articles, index, ref, level, fmt, partition_on, chunk, out_dir)
 
 
 def scan_frame_part(part, first_row):
-    """Check the rows of one partition of a Dask DataFrame, as :func:`stance.pieces.scan_piece`."""
-    from .corpus import extra_fields
+    """Check the rows of one partition of a Dask DataFrame, as :func:`stance.ingest.pieces.scan_piece`."""
+    from .ingest.corpus import extra_fields
 
     try:
         records = _frame_records(part, first_row)
@@ -455,7 +455,7 @@ def scan_frame_part(part, first_row):
 
 def label_frame_part(part, index, first_row, extra, *, ref, level, fmt, partition_on, chunk, out_dir):
     """Label and write one partition of a Dask DataFrame (a task); return ``{rows, columns}``."""
-    from .corpus import article_frame
+    from .ingest.corpus import article_frame
 
     articles = article_frame(_frame_records(part, first_row), FRAME_SOURCE, extra=extra, allow_empty=True)
     return _label_and_write(articles, index, ref, level, fmt, partition_on, chunk, out_dir)
@@ -463,7 +463,7 @@ def label_frame_part(part, index, first_row, extra, *, ref, level, fmt, partitio
 
 def _frame_records(part, first_row):
     """Article records of a pandas partition: rows numbered from ``first_row``, ids from ``id`` or ``article_id``."""
-    from .corpus import _table_record
+    from .ingest.corpus import _table_record
 
     part = part.rename(columns={"article_id": "id"}) if "id" not in part and "article_id" in part else part
     rows = part.astype(object).where(part.notna(), None).to_dict(orient="records")

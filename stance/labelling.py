@@ -1,7 +1,7 @@
 """Labelling with a fitted classifier: sentences, articles, a corpus in chunks, and why.
 
 The CLI (``stance label``), the Dask workers (:mod:`stance.distributed`), the corpus
-predictions behind ``stance measure`` (:mod:`stance.predictions`) and the scripts call these;
+predictions behind ``stance measure`` (:mod:`stance.quantify.predictions`) and the scripts call these;
 ``StanceClassifier.label_sentences`` / ``label_articles`` / ``explain`` are shortcuts to them.
 """
 
@@ -60,7 +60,7 @@ def label_articles(classifier, articles, sentences=None):
         sentence_ids``.
     """
     from .labels import aggregate_articles
-    from .segment import split_sentences
+    from .ingest.segment import split_sentences
 
     if sentences is None:
         sentences = split_sentences(articles)
@@ -70,7 +70,7 @@ def label_articles(classifier, articles, sentences=None):
 def split_in_chunks(articles, chunk=CHUNK_ARTICLES, progress=None):
     """Yield ``(articles, sentences)`` for consecutive chunks of ``chunk`` articles: a corpus
     split a part at a time, so that memory stays bounded. ``progress`` wraps the chunk starts."""
-    from .segment import split_sentences
+    from .ingest.segment import split_sentences
 
     starts = range(0, len(articles), chunk)
     for start in (progress(starts) if progress else starts):

@@ -1,7 +1,7 @@
 """Agreement and accuracy measures on encoded labels, in NumPy (fast enough for bootstraps).
 
-Used for model evaluation (:mod:`stance.evaluation`) and annotator agreement
-(:mod:`stance.annotations`), so both report the same kappa.
+Used for model evaluation (:mod:`stance.evaluate`) and annotator agreement
+(:mod:`stance.annotate.annotations`), so both report the same kappa.
 """
 
 import numpy as np

@@ -5,7 +5,7 @@ synthetic priors and returns it with the metadata that :func:`stance.models.save
 writes beside it (training data hash, sizes, the design and scores of its cross-validation).
 """
 
-from .evaluation import cross_val_predictions, score_with_ci
+from .evaluate.validation import cross_val_predictions, score_with_ci
 from .models.catalogue import DEFAULT_MODEL, model_name, resolve_model
 from .models.persistence import data_hash
 from .models.training_data import resolve_priors, training_frame, training_targets
@@ -28,7 +28,7 @@ def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, 
         (with bootstrap 95% CIs) in the metadata.
     predictions : pandas.DataFrame, optional
         Leave-one-article-out predictions of this model computed already (as
-        :func:`stance.evaluation.compare_models` returns them); used instead of
+        :func:`stance.evaluate.compare_models` returns them); used instead of
         running the cross-validation again.
     random_state : int
         Seeds the model (every nested ``random_state``) and the bootstrap.

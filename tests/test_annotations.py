@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import stance
-from stance.annotations import GOLD_COLUMNS, agreement, build_gold, read_labels
+from stance.annotate.annotations import GOLD_COLUMNS, agreement, build_gold, read_labels
 from stance.cli import main
 from stance.labels import STANCES, TONES, TOPICS
 

@@ -1,6 +1,6 @@
 import pytest
 
-from stance.boilerplate import flag_boilerplate, sentence_reason
+from stance.ingest.boilerplate import flag_boilerplate, sentence_reason
 
 SEED_FLAGS = {
     "000_74b541bcf977c09e": {f"s{i:03d}": "donation_appeal" for i in range(2, 11)},

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import stance
-from stance.corpus import ARTICLE_COLUMNS
+from stance.ingest.corpus import ARTICLE_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 US_CORPUS = "us-government-2022"
@@ -49,7 +49,7 @@ def test_built_wheel_ships_the_seed_corpus(built_wheel):
 
 
 def test_available_corpora_list_the_seeds_first_then_the_data_home():
-    corpora = stance.corpus.available_corpora()
+    corpora = stance.ingest.corpus.available_corpora()
     assert list(corpora)[:1] == ["seeds"] and US_CORPUS in corpora
     assert corpora[US_CORPUS] == SHARED_CORPORA / US_CORPUS / "documents.jsonl"
 

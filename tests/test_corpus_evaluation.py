@@ -6,7 +6,7 @@ import pytest
 from sklearn.base import clone
 
 import stance
-from stance.evaluation import cross_val_predictions, group_scores
+from stance.evaluate import cross_val_predictions, group_scores
 from stance.experiments import load_config
 from stance.errors import StanceInputError
 from stance.models.estimators import CalibratedLinear
@@ -21,7 +21,7 @@ def _gold():
 
 
 def test_a_held_out_corpus_is_never_in_training(monkeypatch):
-    import stance.evaluation as evaluation
+    import stance.evaluate.validation as evaluation
 
     seen = []
     real = evaluation.train_test

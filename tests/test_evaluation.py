@@ -11,14 +11,14 @@ from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneGroupOut
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 import stance
-from stance.analyses import ablation, learning_curve
-from stance.evaluation import compare_models, cross_val_predictions
+from stance.evaluate.analyses import ablation, learning_curve
+from stance.evaluate import compare_models, cross_val_predictions
 from stance.features import LexiconCounts, VaderScores, make_features
 from stance.models.baselines import MajorityClass
 from stance.models.catalogue import make_model
 from stance.models.classifier import PASSTHROUGH, StanceClassifier
 from stance.models.estimators import CalibratedLinear, MultiLabelThresholds
-from stance.splitters import GroupFolds
+from stance.evaluate.splitters import GroupFolds
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_ablation_takes_an_estimator_and_leaves_each_family_out(gold):
 
 
 def test_evaluation_does_not_import_training_and_training_reuses_evaluation():
-    code = "import sys, stance.evaluation; print('stance.training' in sys.modules)"
+    code = "import sys, stance.evaluate; print('stance.training' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 

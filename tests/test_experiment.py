@@ -12,7 +12,7 @@ import pytest
 import stance
 from stance.cli import main
 from stance.errors import StanceInputError
-from stance.evaluation import cross_val_predictions, per_label_table, score_with_ci
+from stance.evaluate import cross_val_predictions, per_label_table, score_with_ci
 from stance.experiments import compare_runs, load_config, load_run, run, run_experiment, run_index, save_run
 from stance.experiments.registry import new_run_folder
 from stance.experiments.report import summary
@@ -144,7 +144,7 @@ def test_config_is_typed_with_defaults(tmp_path):
 
 
 def test_run_writes_no_file(tmp_path, monkeypatch):
-    import stance.figures
+    import stance.report.figures
     import stance.io
 
     path = tmp_path / "small.toml"
@@ -158,7 +158,7 @@ def test_run_writes_no_file(tmp_path, monkeypatch):
         raise AssertionError(f"run() wrote {target}")
 
     monkeypatch.setattr(stance.io, "atomic_path", refuse)
-    monkeypatch.setattr(stance.figures, "atomic_path", refuse)
+    monkeypatch.setattr(stance.report.figures, "atomic_path", refuse)
     result = run(config)
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["cwd", "small.toml"]
     assert result.design == "leave-one-article-out" and set(result.predictions) == {"majority"}
@@ -184,16 +184,16 @@ def test_save_run_then_load_run_round_trips(tmp_path):
 
 
 def test_figure_titles_name_the_design_of_the_run(tmp_path, monkeypatch):
-    import stance.figures
+    import stance.report.figures
 
     titles = []
-    original = stance.figures._save
+    original = stance.report.figures._save
 
     def record(fig, target):
         titles.append(" | ".join([fig._suptitle.get_text() if fig._suptitle else ""] + [ax.get_title() for ax in fig.axes]))
         return original(fig, target)
 
-    monkeypatch.setattr(stance.figures, "_save", record)
+    monkeypatch.setattr(stance.report.figures, "_save", record)
     path = tmp_path / "kfold.toml"
     path.write_text('models = ["majority"]\nbootstrap = 10\n[cv]\nscheme = "grouped-k-fold"\nfolds = 3\n'
                     '[learning_curve]\nfractions = [1.0]\nrepeats = 1\n', encoding="utf-8")

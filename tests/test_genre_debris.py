@@ -4,7 +4,7 @@ sentences of the corpora in the data home, named by id: their text stays in the 
 import pytest
 
 import stance
-from stance.boilerplate import sentence_reason
+from stance.ingest.boilerplate import sentence_reason
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance.annotations import validate_labels
+from stance.annotate.annotations import validate_labels
 from stance.errors import StanceInputError
 from stance.labels import SCHEME, STANCES, TONES, TOPICS, LabelError, Task
 from stance.models.classifier import LABEL_COLUMNS, PROBA_COLUMNS
-from stance.predictions import TASK_CLASSES, TASKS
+from stance.quantify.predictions import TASK_CLASSES, TASKS
 
 NEW_TOPIC = "humanitarian_aid"
 

@@ -12,9 +12,9 @@ import stance
 from stance import quantifiers as Q
 from stance.cli import main
 from stance.errors import StanceInputError
-from stance.groups import BAD_DATE, COARSE_DATE, NO_DATE, article_groups, date_periods, parse_by
-from stance.predictions import PREDICTION_COLUMNS, TASKS, one_hot
-from stance.prevalence import choose_gold, measure
+from stance.quantify.groups import BAD_DATE, COARSE_DATE, NO_DATE, article_groups, date_periods, parse_by
+from stance.quantify.predictions import PREDICTION_COLUMNS, TASKS, one_hot
+from stance.quantify.prevalence import choose_gold, measure
 
 # --- synthetic predictions with known error rates ------------------------------------------------
 
@@ -226,7 +226,7 @@ def test_an_unknown_by_column_gets_one_line_naming_the_columns():
 @pytest.fixture(scope="module")
 def small_model(tmp_path_factory):
     """A fast model (lexicon features) trained on the seed gold as two gold sets, with its gold predictions."""
-    from stance.gold_predictions import build_gold_predictions, gold_predictions_path, save_gold_predictions
+    from stance.quantify.gold_predictions import build_gold_predictions, gold_predictions_path, save_gold_predictions
     from stance.models.persistence import load_classifier, save_classifier
     from stance.training import train_classifier
 
@@ -256,7 +256,7 @@ def test_gold_predictions_are_out_of_fold_in_both_designs(small_model):
 
 def test_gold_predictions_reuse_what_an_earlier_run_covers(small_model, monkeypatch):
     from stance import gold_predictions as G
-    from stance.gold_predictions import gold_predictions_path
+    from stance.quantify.gold_predictions import gold_predictions_path
     from stance.models.persistence import load_classifier
 
     folder, predictions = small_model
@@ -277,7 +277,7 @@ def test_gold_predictions_reuse_what_an_earlier_run_covers(small_model, monkeypa
 
 
 def test_gold_predictions_of_another_model_are_refused(small_model):
-    from stance.gold_predictions import gold_predictions_path, load_gold_predictions
+    from stance.quantify.gold_predictions import gold_predictions_path, load_gold_predictions
 
     folder, _ = small_model
     with pytest.raises(StanceInputError, match="made for model"):
@@ -320,7 +320,7 @@ def test_measure_is_reproducible_and_the_article_level_counts_articles(small_mod
 
 
 def test_choose_gold_falls_back_to_pooled_gold_and_reports_too_little(small_model):
-    from stance.gold_predictions import gold_predictions_path, load_gold_predictions
+    from stance.quantify.gold_predictions import gold_predictions_path, load_gold_predictions
 
     folder, _ = small_model
     gold, _ = load_gold_predictions(gold_predictions_path(folder))

@@ -5,7 +5,7 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 import stance
-from stance.evaluation import bootstrap_samples, cross_val_predictions
+from stance.evaluate import bootstrap_samples, cross_val_predictions
 from stance.features import LexiconCounts, VaderScores, make_features
 from stance.models import StanceClassifier, save_classifier
 from stance.models.baselines import KeywordTopics, MajorityClass, VaderTone

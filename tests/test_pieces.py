@@ -1,4 +1,4 @@
-"""Corpora cut into pieces (stance.pieces) and Parquet as a corpus and table format; no Dask needed."""
+"""Corpora cut into pieces (stance.ingest.pieces) and Parquet as a corpus and table format; no Dask needed."""
 
 import json
 
@@ -9,9 +9,9 @@ import pytest
 
 import stance
 from stance.cli import main
-from stance.corpus import article_frame
+from stance.ingest.corpus import article_frame
 from stance.io import write_table
-from stance.pieces import count_lines, first_lines, plan_pieces, read_piece, read_records, scan_piece
+from stance.ingest.pieces import count_lines, first_lines, plan_pieces, read_piece, read_records, scan_piece
 
 
 def _records_of_pieces(path, partitions):

@@ -3,7 +3,7 @@ import pytest
 
 import stance
 from stance.cli import main
-from stance.sampling import (BATCH_COLUMNS, PLAN_STRATA, STRATA, draw_batch, draw_corpus_batch, eligible_sentences,
+from stance.annotate.sampling import (BATCH_COLUMNS, PLAN_STRATA, STRATA, draw_batch, draw_corpus_batch, eligible_sentences,
                              stored_batch, stratum_signals)
 
 
@@ -114,7 +114,7 @@ def test_plan_rejects_an_unknown_stratum_and_a_bad_query(kremlin):
 def test_stored_plan_batch_has_no_text_and_matches_the_corpora():
     from pathlib import Path
 
-    from stance.sampling import text_hash
+    from stance.annotate.sampling import text_hash
 
     stored = pd.read_csv(Path(__file__).resolve().parents[1] / "annotations" / "critical-voices" / "batch.csv",
                          dtype=str, keep_default_na=False)

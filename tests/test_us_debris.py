@@ -3,7 +3,7 @@
 import pytest
 
 import stance
-from stance.boilerplate import flag_boilerplate, is_off_page, sentence_reason
+from stance.ingest.boilerplate import flag_boilerplate, is_off_page, sentence_reason
 
 US_CORPUS = "us-government-2022"
 

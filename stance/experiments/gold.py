@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from ..annotations import load_annotations
-from ..corpus import load_corpus
+from ..annotate.annotations import load_annotations
+from ..ingest.corpus import load_corpus
 from ..errors import StanceInputError
 
 CENSUS = "census"
@@ -33,7 +33,7 @@ def load_gold(names):
 def load_articles(config):
     """The article metadata (``article_id``, ``title``, ``date``, ``source``, ...) of the config's
     ``corpus`` or, by default, of the corpora of its bundled annotation sets; None when there is none."""
-    from ..annotations import bundled_annotations
+    from ..annotate.annotations import bundled_annotations
 
     bundled = bundled_annotations()
     names = config.corpus or [bundled[n][1] for n in config.annotations + (config.train_annotations or ()) if n in bundled]

@@ -5,7 +5,7 @@ class (``critical`` from 0% to 40%, ``military_aid`` from 0% to 60%, ...: QuaPy'
 artificial-prevalence protocol on a grid, one class against the rest, the rest in its
 natural mixture; ``LabelledCollection.sampling_index`` draws them). Every method estimates
 each sample's prevalence with error rates from other gold, and its 95% bootstrap interval
-(:func:`stance.quantifiers.bootstrap_prevalence`); the run reports, per method, the mean
+(:func:`stance.quantify.quantifiers.bootstrap_prevalence`); the run reports, per method, the mean
 absolute error of the shifted class's estimate and how often the interval covers the true
 share, in two designs:
 
@@ -40,10 +40,10 @@ import pandas as pd
 
 from ..errors import StanceInputError
 from ..io import write_table, write_text
-from ..predictions import TASK_CLASSES, task_labels, task_scores
-from ..prevalence import _seed
-from ..quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
-from ..tables import markdown_table
+from ..quantify.predictions import TASK_CLASSES, task_labels, task_scores
+from ..quantify.prevalence import _seed
+from ..quantify.quantifiers import METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
+from ..report.tables import markdown_table
 from .config import read_toml
 
 KIND = "quantification"
@@ -287,7 +287,7 @@ def run_validation(config_path, results=None, progress=None):
     ``samples.csv``, ``methods.csv``, ``tasks.csv``, ``validation.json``, ``summary.md`` and the figures.
     """
     from .. import figures
-    from ..gold_predictions import load_gold_predictions
+    from ..quantify.gold_predictions import load_gold_predictions
     from .environment import environment
     from .registry import new_run_folder
 

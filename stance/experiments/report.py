@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import StanceInputError
-from ..evaluation import HEADLINE, headline_table
+from ..evaluate.validation import HEADLINE, headline_table
 from ..io import write_text
 from ..labels import SCHEME
-from ..tables import markdown_table
+from ..report.tables import markdown_table
 
 MAIN_TABLE = "## Main table"
 RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"

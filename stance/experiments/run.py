@@ -6,7 +6,7 @@ nothing (:func:`stance.experiments.registry.save_run` writes a run folder,
 :mod:`stance.experiments.report` renders it).
 
 Interval columns: ``RunResult.scores`` and ``metrics.json`` spell a 95% bootstrap interval
-``ci95_low``/``ci95_high``; the per-label and per-corpus tables (from :mod:`stance.evaluation`)
+``ci95_low``/``ci95_high``; the per-label and per-corpus tables (from :mod:`stance.evaluate`)
 hold one pair per score, ``<score>_low``/``<score>_high`` (e.g. ``f1_low``).
 """
 
@@ -15,9 +15,9 @@ from typing import Optional
 
 import pandas as pd
 
-from ..analyses import ablation, learning_curve
+from ..evaluate.analyses import ablation, learning_curve
 from ..errors import StanceInputError
-from ..evaluation import (HEADLINE, article_predictions, article_scores, compare_models, group_scores, per_label_table,
+from ..evaluate.validation import (HEADLINE, article_predictions, article_scores, compare_models, group_scores, per_label_table,
                           score_models, select_rows)
 from ..labels import TOPICS
 from .config import ExperimentConfig
@@ -106,7 +106,7 @@ def run(config, progress=None):
     article_meta = load_articles(config)
     from ..models.catalogue import feature_families
     from ..models.training_data import load_priors
-    from ..splitters import splitter_for
+    from ..evaluate.splitters import splitter_for
 
     priors = load_priors() if config.priors else None
     models, main = list(config.models), config.main_model

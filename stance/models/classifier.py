@@ -168,7 +168,7 @@ class StanceClassifier(BaseEstimator):
 
     def score(self, X, y):
         """Mean macro-F1 over the tasks of the labels predicted for ``X`` against ``y`` (a target frame)."""
-        from ..evaluation import HEADLINE, task_scores
+        from ..evaluate.validation import HEADLINE, task_scores
 
         y = _targets(y, len(X))
         predicted = self.predict(X).add_prefix("pred_")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..annotations import validate_labels
-from ..corpus import read_csv_frame
+from ..annotate.annotations import validate_labels
+from ..ingest.corpus import read_csv_frame
 
 PRIORS_FILE = "synthetic_priors.csv"
 

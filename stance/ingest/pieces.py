@@ -20,7 +20,7 @@ from .corpus import (
     PARQUET_SUFFIXES, _read_csv, article_frame, corpus_path, extra_fields, jsonl_records,
     parquet_files, parquet_records, read_manifest, table_files, txt_files, txt_records,
 )
-from .errors import StanceInputError
+from ..errors import StanceInputError
 from .text import decode_bytes, normalise
 
 # A JSONL piece: about 4 MiB, some 25,000 sentences of news text.
@@ -151,7 +151,7 @@ def count_lines(piece):
     """The number of lines a JSONL piece adds (its line ends after normalisation); 0 for other kinds.
 
     Counted on the raw bytes: a line end is ``\\n``, ``\\r\\n`` or a lone ``\\r``, as
-    :func:`stance.text.normalise` reads them.
+    :func:`stance.ingest.text.normalise` reads them.
     """
     if piece.kind != "jsonl":
         return 0
@@ -166,7 +166,7 @@ def _read_bytes(piece):
 
 
 def _jsonl_text(piece):
-    """The normalised text of a JSONL piece, decoded with the checks of :func:`stance.text.decode_bytes`."""
+    """The normalised text of a JSONL piece, decoded with the checks of :func:`stance.ingest.text.decode_bytes`."""
     data = _read_bytes(piece)
     if piece.start == 0 and piece.stop == Path(piece.path).stat().st_size:
         return normalise(decode_bytes(data, piece.path))  # the whole file: exactly as load_corpus
@@ -207,7 +207,7 @@ def scan_piece(piece, first_line=1):
     Returns
     -------
     dict
-        ``ids`` (article ids in order), ``extra`` (the :data:`stance.corpus.EXTRA_FIELDS`
+        ``ids`` (article ids in order), ``extra`` (the :data:`stance.ingest.corpus.EXTRA_FIELDS`
         the records have) and ``error`` (the :class:`stance.StanceInputError` of the
         first bad record, or None).
     """

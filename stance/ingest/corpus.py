@@ -2,7 +2,7 @@
 Parquet files (a dataset) or of JSONL and CSV files.
 
 Every reader returns the article table with the columns of :data:`ARTICLE_COLUMNS`.
-``text`` holds the normalised document (see :func:`stance.text.normalise`); sentence
+``text`` holds the normalised document (see :func:`stance.ingest.text.normalise`); sentence
 spans point into it.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .datahome import find_corpus, named_corpora, where_looked
-from .errors import StanceInputError
+from ..errors import StanceInputError
 from .text import decode_bytes, normalise
 
 ARTICLE_COLUMNS = ["article_id", "title", "text", "source", "date"]
@@ -37,7 +37,7 @@ def available_corpora():
     """Return ``{name: path}`` for the corpora that can be loaded by name.
 
     The seed corpus (shipped in ``data/seeds``, the default) comes first, then every
-    corpus of the data home (see :mod:`stance.datahome`) by name.
+    corpus of the data home (see :mod:`stance.ingest.datahome`) by name.
     """
     corpora = {DEFAULT_CORPUS: Path(str(resources.files("stance") / "data" / "seeds"))}
     corpora.update(named_corpora())

@@ -4,8 +4,8 @@ For every group of a corpus (by outlet, speaker, party, period, ...) and every t
 of each class: a topic's share of sentences, and the three-class distributions of tone and
 stance. Counting the classifier's labels (``raw_share``) is biased where the classifier errs,
 so the estimate corrects it with the classifier's error rates measured on gold sentences it was
-not trained on (:mod:`stance.gold_predictions`), by a quantification method
-(:mod:`stance.quantifiers`). The 95% interval is a bootstrap over both the group's articles
+not trained on (:mod:`stance.quantify.gold_predictions`), by a quantification method
+(:mod:`stance.quantify.quantifiers`). The 95% interval is a bootstrap over both the group's articles
 (sampling variation) and the gold's articles (uncertainty of the error rates).
 
 Which gold: the out-of-fold predictions of the design that matches the use
@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .errors import StanceInputError
+from ..errors import StanceInputError
 from .gold_predictions import DESIGNS, KFOLD, LOCO
 from .groups import article_groups, date_period_names, date_report, parse_by
-from .labels import TOPICS
-from .models.persistence import model_metadata
+from ..labels import TOPICS
+from ..models.persistence import model_metadata
 from .predictions import TASK_CLASSES, TASKS, article_mean_scores, from_labels, task_labels, task_scores
 from .quantifiers import DEFAULT_METHOD, METHODS, Sample, bootstrap_prevalence, fit_replicates, percentile_interval
 
@@ -72,9 +72,9 @@ class PrevalenceEstimator(BaseEstimator):
     Parameters
     ----------
     task : str
-        One of :data:`stance.predictions.TASKS` (a topic, ``tone`` or ``stance``).
+        One of :data:`stance.quantify.predictions.TASKS` (a topic, ``tone`` or ``stance``).
     method : str
-        A quantification method (:data:`stance.quantifiers.METHODS`).
+        A quantification method (:data:`stance.quantify.quantifiers.METHODS`).
     n_boot : int
         Bootstrap replicates: each resamples the gold's articles and the group's articles.
     confidence : float
@@ -86,7 +86,7 @@ class PrevalenceEstimator(BaseEstimator):
         articles of each (when the measured corpus has no gold of its own, the error rates it
         meets are those of another corpus: the spread between corpora is part of their uncertainty).
 
-    ``fit`` takes gold predictions with labels (:func:`stance.gold_predictions.load_gold_predictions`);
+    ``fit`` takes gold predictions with labels (:func:`stance.quantify.gold_predictions.load_gold_predictions`);
     ``estimate`` takes a group's predictions and returns the estimate, interval and raw share.
     """
 
@@ -120,7 +120,7 @@ class PrevalenceEstimator(BaseEstimator):
         Parameters
         ----------
         scores : array (n, k)
-            The group's scores of the method's kind (:func:`stance.predictions.task_scores`).
+            The group's scores of the method's kind (:func:`stance.quantify.predictions.task_scores`).
         decisions : array (n, k)
             The one-hot decisions (for the raw share).
         clusters : array (n,)
@@ -151,7 +151,7 @@ def choose_gold(gold, task, corpus=None, trained_on=(), design="auto", choice="a
     Parameters
     ----------
     gold : pandas.DataFrame
-        Gold predictions with labels, both designs (:func:`stance.gold_predictions.load_gold_predictions`).
+        Gold predictions with labels, both designs (:func:`stance.quantify.gold_predictions.load_gold_predictions`).
     corpus : str, optional
         The measured corpus's name (its gold set, when it has one).
     trained_on : sequence of str
@@ -229,13 +229,13 @@ def _labelled(labels, corpus, by, engine, scheduler, summed, source):
     ``stance label --partition-on source,year``), and the article table is read from them.
     The rows are sentences, or (dask engine and a linear method) per-article score sums.
     """
-    from .corpus import load_corpus
+    from ..ingest.corpus import load_corpus
     from .predictions import label_article_columns, read_labels
 
     name = "labels" if not isinstance(labels, (str, Path)) else str(labels)
     is_pandas = isinstance(labels, pd.DataFrame)
     if engine == "dask":
-        from .distributed import labelled_predictions, read_labels_dask
+        from ..distributed import labelled_predictions, read_labels_dask
 
         if is_pandas:
             raise StanceInputError(name, "the dask engine takes a path or a dask DataFrame of labels, not a pandas one")
@@ -271,7 +271,7 @@ def _labelled(labels, corpus, by, engine, scheduler, summed, source):
 
 def _corpus_name(corpus):
     """The name of a corpus given by name (a bundled gold set or a corpus of the data home), else None."""
-    from .corpus import DEFAULT_CORPUS, _looks_like_name
+    from ..ingest.corpus import DEFAULT_CORPUS, _looks_like_name
 
     if corpus is None:
         return DEFAULT_CORPUS
@@ -297,13 +297,13 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         ``sentence``: shares of sentences. ``article``: every article weighs once (the mean over
         the group's articles of each article's share); counts are articles.
     method : str, optional
-        ``cc``, ``pcc``, ``acc``, ``pacc`` or ``sld`` (default: :data:`stance.quantifiers.DEFAULT_METHOD`).
+        ``cc``, ``pcc``, ``acc``, ``pacc`` or ``sld`` (default: :data:`stance.quantify.quantifiers.DEFAULT_METHOD`).
     min_size : int
         Groups with fewer units (sentences or articles) are reported with their count and no estimate.
     model : str or Path, optional
         A model folder or file (default: the shipped model); its gold predictions must be beside it.
     predictions : pandas.DataFrame or str or Path, optional
-        The corpus's sentence predictions (:func:`stance.predictions.predict_corpus`), or a file to
+        The corpus's sentence predictions (:func:`stance.quantify.predictions.predict_corpus`), or a file to
         reuse them from (written there when absent or made by another model).
     gold_predictions : str or Path, optional
         The model's out-of-fold gold predictions (default: beside the model).
@@ -340,9 +340,9 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
     StanceInputError
         For an unknown ``by`` column, level or method, or gold predictions of another model.
     """
-    from .corpus import load_corpus
+    from ..ingest.corpus import load_corpus
     from .gold_predictions import gold_predictions_path, load_gold_predictions
-    from .models.persistence import load_classifier
+    from ..models.persistence import load_classifier
     from .predictions import load_or_predict
 
     source = "corpus" if isinstance(corpus, pd.DataFrame) else str(corpus or ("labels" if labels is not None else "seeds"))

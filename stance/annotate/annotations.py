@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import load_corpus, read_csv_frame
-from .errors import StanceInputError
-from .labels import SCHEME, LabelError
-from .metrics import cohen_kappa
-from .segment import split_sentences
-from .tables import markdown_table
+from ..ingest.corpus import load_corpus, read_csv_frame
+from ..errors import StanceInputError
+from ..labels import SCHEME, LabelError
+from ..metrics import cohen_kappa
+from ..ingest.segment import split_sentences
+from ..report.tables import markdown_table
 
 LABEL_COLUMNS = ["sentence_id", "topics", "tone", "stance"]
 GOLD_COLUMNS = [

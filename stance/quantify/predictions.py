@@ -1,11 +1,11 @@
 """Sentence predictions as data: probabilities and decisions per sentence, never the text.
 
-Quantification (:mod:`stance.prevalence`) reads a classifier's outputs, not its inputs:
+Quantification (:mod:`stance.quantify.prevalence`) reads a classifier's outputs, not its inputs:
 for every non-boilerplate sentence the probability of each label
 (:data:`stance.models.classifier.PROBA_COLUMNS`) and the decision the classifier
 takes (``pred_<topic>`` 0/1, ``pred_tone``, ``pred_stance``). The same table, with
 ``sentence_id`` and ``article_id``, holds the out-of-fold predictions of the gold
-(:mod:`stance.gold_predictions`) and the predictions of a corpus being measured.
+(:mod:`stance.quantify.gold_predictions`) and the predictions of a corpus being measured.
 
 The measured *tasks* are each topic (binary: absent / present), tone and stance
 (three classes each): :data:`TASKS`, with the classes of :data:`TASK_CLASSES`.
@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import StanceInputError
-from .labels import SCHEME, TOPICS, LabelError
-from .models.classifier import LABEL_COLUMNS, PROBA_COLUMNS
+from ..errors import StanceInputError
+from ..labels import SCHEME, TOPICS, LabelError
+from ..models.classifier import LABEL_COLUMNS, PROBA_COLUMNS
 
 # A topic is measured as present or absent; tone and stance as their three classes.
 TASKS = tuple(t.name for t in SCHEME.measured_tasks)
@@ -33,7 +33,7 @@ CORPUS_COLUMN = "corpus_id"
 def model_id(classifier):
     """A short name of a trained model: its catalogue name and the start of its training-data SHA-256
     (from the metadata it was saved with; ``untracked`` for a model that was never saved)."""
-    from .models.persistence import model_metadata
+    from ..models.persistence import model_metadata
 
     metadata = model_metadata(classifier)
     digest = str(metadata.get("training_data_sha256", ""))[:12] or "untracked"
@@ -69,7 +69,7 @@ def predict_corpus(articles, classifier, chunk=None, progress=None):
     pandas.DataFrame
         ``article_id, sentence_id``, :data:`PREDICTION_COLUMNS` and ``model_id``; no text.
     """
-    from .labelling import CHUNK_ARTICLES, split_in_chunks
+    from ..labelling import CHUNK_ARTICLES, split_in_chunks
 
     parts = []
     for _, sentences in split_in_chunks(articles, chunk or CHUNK_ARTICLES, progress):
@@ -82,7 +82,7 @@ def predict_corpus(articles, classifier, chunk=None, progress=None):
 
 def write_predictions(frame, path):
     """Write a prediction table atomically as CSV (probabilities rounded to 6 decimals); return the path."""
-    from .io import write_table
+    from ..io import write_table
 
     return write_table(frame.round({c: 6 for c in PROBA_COLUMNS}), path, "csv")
 
@@ -95,7 +95,7 @@ def read_predictions(path, required=ID_COLUMNS):
     StanceInputError
         For a missing file or one without the prediction columns, naming the file.
     """
-    from .corpus import read_csv_frame
+    from ..ingest.corpus import read_csv_frame
 
     frame = read_csv_frame(path)
     missing = [c for c in [*required, *PREDICTION_COLUMNS] if c not in frame.columns]
@@ -117,7 +117,7 @@ def labels_format(path):
     StanceInputError
         For a missing path or another kind of file, naming it.
     """
-    from .corpus import PARQUET_SUFFIXES, parquet_files
+    from ..ingest.corpus import PARQUET_SUFFIXES, parquet_files
 
     path = Path(path)
     if not path.exists():
@@ -140,7 +140,7 @@ def text_partitioning(path):
     Inferred, ``year=2022`` becomes an integer, and Dask then makes it a category whose values do not
     match (every value NaN): the keys are read as text, as ``stance label --partition-on`` wrote them.
     """
-    from .corpus import parquet_files
+    from ..ingest.corpus import parquet_files
 
     if not Path(path).is_dir():
         return None
@@ -166,7 +166,7 @@ def read_labels(path):
     StanceInputError
         For a missing or unreadable file, naming it.
     """
-    from .corpus import read_csv_frame
+    from ..ingest.corpus import read_csv_frame
 
     fmt = labels_format(path)
     try:
@@ -184,7 +184,7 @@ def read_labels(path):
 def label_article_columns(columns):
     """The article columns among the columns of a labels table (``source``, ``year``, ... of a partitioned
     dataset): those that are neither a sentence column nor a label column of ``stance label``."""
-    from .segment import SENTENCE_COLUMNS
+    from ..ingest.segment import SENTENCE_COLUMNS
 
     sentence_columns = {*SENTENCE_COLUMNS, *PROBA_COLUMNS, *LABEL_COLUMNS}
     return [c for c in columns if c not in sentence_columns]

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import StanceInputError
-from .labels import SCHEME
+from ..errors import StanceInputError
+from ..labels import SCHEME
 from .predictions import ID_COLUMNS, PREDICTION_COLUMNS, predict_table, read_predictions, write_predictions
 
 KFOLD, LOCO = "k-fold", "leave-one-corpus-out"
@@ -41,7 +41,7 @@ N_FOLDS = 10
 def gold_predictions_path(model_path=None):
     """Where the gold predictions of a model are kept: beside its file, ``<model>_gold_predictions.csv``
     (``stance/data/default_model_gold_predictions.csv`` for the shipped model)."""
-    from .models.persistence import MODEL_FILE, default_model_path
+    from ..models.persistence import MODEL_FILE, default_model_path
 
     path = default_model_path() if model_path is None else Path(model_path)
     if path.is_dir():
@@ -58,7 +58,7 @@ def gold_labels(names=None):
         ``article_id, sentence_id, gold_set, sample, topics`` (lists), ``tone, stance``;
         ``sample`` is ``census`` for a set that annotates every sentence (the seeds).
     """
-    from .annotations import bundled_annotations, read_table, validate_labels
+    from ..annotate.annotations import bundled_annotations, read_table, validate_labels
 
     bundled = bundled_annotations()
     frames = []
@@ -74,8 +74,8 @@ def gold_labels(names=None):
 
 def _training_rows(classifier):
     """The model's gold sets and its priors (None without), from its metadata."""
-    from .models.persistence import model_metadata
-    from .models.training_data import load_priors
+    from ..models.persistence import model_metadata
+    from ..models.training_data import load_priors
 
     metadata = model_metadata(classifier)
     sets = list(metadata.get("gold_sets") or [])
@@ -90,7 +90,7 @@ def _fit_predict(classifier, train, test, priors):
     """Predictions of ``test`` by a fresh copy of ``classifier`` (its parameters, unfitted) trained on ``train``."""
     from sklearn.base import clone
 
-    from .models.training_data import training_frame, training_targets
+    from ..models.training_data import training_frame, training_targets
 
     rows = training_frame(train, priors)
     return _predicted(clone(classifier).fit(rows["text"], training_targets(rows)), test)
@@ -131,11 +131,11 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progr
     StanceInputError
         When the model's training gold cannot be rebuilt (its training-data hash differs).
     """
-    from .annotations import bundled_annotations
-    from .experiments.gold import load_gold
-    from .models.persistence import data_hash, model_metadata
-    from .models.training_data import training_frame
-    from .splitters import GroupFolds
+    from ..annotate.annotations import bundled_annotations
+    from ..experiments.gold import load_gold
+    from ..models.persistence import data_hash, model_metadata
+    from ..models.training_data import training_frame
+    from ..evaluate.splitters import GroupFolds
 
     trained_on, priors = _training_rows(classifier)
     gold = load_gold(list(bundled_annotations())) if gold is None else gold
@@ -177,9 +177,9 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progr
 
 def save_gold_predictions(frame, classifier, path, n_folds=N_FOLDS, seed=0):
     """Write the predictions (CSV) and how they were made (JSON beside it); return both paths."""
-    from . import __version__
-    from .io import write_text
-    from .models.persistence import model_metadata
+    from .. import __version__
+    from ..io import write_text
+    from ..models.persistence import model_metadata
     from .predictions import model_id
 
     path = Path(path)
@@ -220,7 +220,7 @@ def load_gold_predictions(path=None, classifier=None):
     StanceInputError
         For a missing file, or predictions made for another model.
     """
-    from .models.persistence import model_metadata
+    from ..models.persistence import model_metadata
     from .predictions import model_id
 
     path = gold_predictions_path() if path is None else Path(path)

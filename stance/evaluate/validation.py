@@ -4,7 +4,7 @@ bootstrap confidence intervals.
 A model is a catalogue name (:mod:`stance.models.catalogue`) or an unfitted estimator with
 ``fit(texts, target frame)`` and ``predict(texts)`` (cloned for every fold). Folds come from a
 scikit-learn splitter over a grouping column (articles by default, corpora for
-leave-one-corpus-out; see :mod:`stance.splitters`): no sentence of a held-out group is ever in
+leave-one-corpus-out; see :mod:`stance.evaluate.splitters`): no sentence of a held-out group is ever in
 training, including for the thresholds and calibration chosen inside each training fold.
 Extra training rows (``priors``, e.g. synthetic sentences) are added to every training fold
 and never evaluated.
@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
-from .labels import SCHEME, TOPICS, aggregate_articles, gold_scores, topic_matrix
-from .metrics import cohen_kappa, f1
-from .models.catalogue import model_name, resolve_model
-from .models.training_data import training_frame, training_targets
+from ..labels import SCHEME, TOPICS, aggregate_articles, gold_scores, topic_matrix
+from ..metrics import cohen_kappa, f1
+from ..models.catalogue import model_name, resolve_model
+from ..models.training_data import training_frame, training_targets
 from .splitters import GroupFolds
 
 
@@ -35,7 +35,7 @@ def cross_val_predictions(gold, model, cv=None, groups="article_id", priors=None
         A catalogue name or an unfitted estimator (cloned for every fold).
     cv : splitter, optional
         Anything with ``split(X, y, groups)`` whose test folds cover every row once
-        (``LeaveOneGroupOut()``, ``GroupKFold(...)``, :class:`stance.splitters.GroupFolds`, ...);
+        (``LeaveOneGroupOut()``, ``GroupKFold(...)``, :class:`stance.evaluate.splitters.GroupFolds`, ...);
         default: one group per fold, in order of appearance.
     groups : str
         The column whose values are kept together on one side of every split.

@@ -15,7 +15,7 @@ from pathlib import Path
 DATA_HOME_VARIABLE = "STANCE_DATA"
 DOCUMENTS = "documents.jsonl"
 # The repository root when the package runs from a checkout (stance/ is one level down).
-_REPOSITORY = Path(__file__).resolve().parents[1]
+_REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def data_home_candidates():

@@ -165,7 +165,7 @@ def flag_boilerplate(sentences, title=""):
     ----------
     sentences : list of dict
         The article's sentences in order, each with ``text``, ``paragraph`` and
-        ``glued`` (as from :func:`stance.segment.sentence_spans`); a ``role`` of
+        ``glued`` (as from :func:`stance.ingest.segment.sentence_spans`); a ``role`` of
         ``title`` marks the title line inside the text.
     title : str
         The article's title, for the ``off_page`` rule ('' skips it).

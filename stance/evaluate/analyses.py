@@ -1,6 +1,6 @@
 """Analyses beyond the headline scores: learning curves and feature-family ablations.
 
-Both cross-validate (:func:`stance.evaluation.cross_val_predictions`, any grouped splitter), so
+Both cross-validate (:func:`stance.evaluate.cross_val_predictions`, any grouped splitter), so
 every score is on groups the model did not train on.
 """
 
@@ -9,8 +9,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion
 
-from .evaluation import cross_val_predictions, task_scores
-from .models.catalogue import resolve_model
+from .validation import cross_val_predictions, task_scores
+from ..models.catalogue import resolve_model
 
 
 def learning_curve(gold, model, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), repeats=3, seed=0, select=None, cv=None,
@@ -28,7 +28,7 @@ def learning_curve(gold, model, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), r
     -------
     pandas.DataFrame
         ``fraction, repeat, train_sentences`` (the mean number of gold sentences the folds
-        actually trained on) and the scores of :func:`stance.evaluation.task_scores`.
+        actually trained on) and the scores of :func:`stance.evaluate.task_scores`.
     """
     rows = []
     for fraction in fractions:
@@ -52,7 +52,7 @@ def ablation(gold, model, priors=None, select=None, cv=None, groups="article_id"
     -------
     pandas.DataFrame
         One row per variant: ``variant`` ("all" or "without <family>"), ``families``
-        and the scores of :func:`stance.evaluation.task_scores`.
+        and the scores of :func:`stance.evaluate.task_scores`.
     """
     estimator = resolve_model(model, seed)
     union = estimator.features

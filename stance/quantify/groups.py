@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from .errors import StanceInputError
+from ..errors import StanceInputError
 
 PERIODS = ("year", "quarter", "month")
 NO_DATE = "(no date)"

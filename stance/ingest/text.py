@@ -7,7 +7,7 @@ what ``articles.text`` stores and what every sentence span points into.
 import re
 import unicodedata
 
-from .errors import StanceInputError
+from ..errors import StanceInputError
 
 # Characters that look like a space; each is replaced by one ASCII space so that
 # regular expressions and the sentence splitter see ordinary whitespace.

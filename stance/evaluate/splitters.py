@@ -1,6 +1,6 @@
 """Cross-validation splitters over groups (articles, corpora), and the designs of the experiments.
 
-Evaluation (:func:`stance.evaluation.cross_val_predictions`) takes any scikit-learn splitter
+Evaluation (:func:`stance.evaluate.cross_val_predictions`) takes any scikit-learn splitter
 with ``split(X, y, groups)``: ``LeaveOneGroupOut()``, ``GroupKFold(n, shuffle=True,
 random_state=...)``, ``GroupShuffleSplit`` for a train/test split, or :class:`GroupFolds`.
 

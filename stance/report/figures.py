@@ -1,6 +1,6 @@
 """Figures of an experiment run, each written to a PNG by one function.
 
-Every function takes tables (as :mod:`stance.evaluation` and :mod:`stance.analyses`
+Every function takes tables (as :mod:`stance.evaluate` and :mod:`stance.evaluate.analyses`
 return them) and a path, draws one figure with a title, axis labels and a legend
 where there is more than one series, writes it atomically and returns the path.
 """
@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .io import atomic_path  # noqa: E402
-from .labels import SCHEME, TOPIC_CLASSES, TOPICS, gold_scores, topic_matrix  # noqa: E402
+from ..io import atomic_path  # noqa: E402
+from ..labels import SCHEME, TOPIC_CLASSES, TOPICS, gold_scores, topic_matrix  # noqa: E402
 
 plt.rcParams.update({"font.size": 11, "axes.titlesize": 13, "figure.dpi": 110, "savefig.bbox": "tight"})
 TASK_TITLES = {f"{task}_macro_f1": task for task in SCHEME.tasks}

@@ -23,8 +23,8 @@ at random from the rest (stratum ``fill``).
 import numpy as np
 import pandas as pd
 
-from .features.lexicon import LexiconCounts
-from .features.vader import VADER_FIELDS, VaderScores
+from ..features.lexicon import LexiconCounts
+from ..features.vader import VADER_FIELDS, VaderScores
 
 BATCH_COLUMNS = ["sentence_id", "article_id", "role", "text", "sample", "stratum", "seed"]
 MIN_WORDS = 4
@@ -164,7 +164,7 @@ def plan_signals(pool, voices):
     sentence that names NATO or the Alliance (sharper than ``nato_terms``, whose
     "membership" or "guarantees" also match the EU and other subjects).
     """
-    from .features.lexicon import load_lexicon, term_pattern
+    from ..features.lexicon import load_lexicon, term_pattern
 
     texts = pool["text"].astype(str).tolist()
     lexicon = load_lexicon()
@@ -280,8 +280,8 @@ def read_plan(path):
     with ``random``, ``targeted``, optional ``voices`` (see :func:`draw_corpus_batch`) and ``weights``."""
     from pathlib import Path
 
-    from .errors import StanceInputError
-    from .features.lexicon import tomllib
+    from ..errors import StanceInputError
+    from ..features.lexicon import tomllib
 
     try:
         plan = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -316,8 +316,8 @@ def draw_plan(plan, progress=None):
         :data:`PLAN_BATCH_COLUMNS` plus ``text`` (kept in memory for the annotators;
         the stored batch drops it).
     """
-    from .corpus import load_corpus
-    from .segment import split_sentences
+    from ..ingest.corpus import load_corpus
+    from ..ingest.segment import split_sentences
 
     parts = []
     for index, (name, entry) in enumerate(plan["corpora"].items()):

@@ -1,0 +1,1 @@
+"""Gold annotations: sampling sentences to annotate, building and reading the gold."""

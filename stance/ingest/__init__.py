@@ -1,0 +1,1 @@
+"""Reading corpora: files and named corpora from the data home, sentence splitting, boilerplate."""

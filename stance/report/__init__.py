@@ -1,0 +1,1 @@
+"""Rendering results: figures and tables."""
