@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import make_pipeline
 
 import stance
@@ -62,8 +62,53 @@ def test_multilabel_thresholds_on_tiny_data():
 
     features = make_features(("word", "lexicon")).fit(TEXTS)
     model = MultiLabelThresholds(cv=2).fit(features.transform(TEXTS * 2), topic_matrix(TOPICS * 2))
-    assert model.predict_proba(features.transform(TEXTS)).shape == (8, 3)
-    assert ((model.thresholds_ >= 0.1) & (model.thresholds_ <= 0.9)).all()
+    proba = model.predict_proba(features.transform(TEXTS))
+    assert proba.shape == (8, 3) and model.thresholds_.shape == (3,)
+    assert np.array_equal(model.predict(features.transform(TEXTS)), (proba >= model.thresholds_).astype(int))
+
+
+class ScoreIsFeature(ClassifierMixin, BaseEstimator):
+    """A binary 'classifier' whose probability of the positive class is the single feature."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        x = np.asarray(X, dtype=float)[:, 0]
+        return np.column_stack([1 - x, x])
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+def test_multilabel_thresholds_choose_the_lowest_threshold_separating_known_scores():
+    # The inner-CV probabilities are the feature itself, so the best F1 of each label is known:
+    # label 0 is positive from 0.55 up (any threshold in (0.32, 0.55] is perfect: the grid's first is 0.35),
+    # label 1 from 0.3 up (perfect in (0.12, 0.3]: 0.15). A threshold outside these ranges scores below 1.
+    x = np.array([0.05, 0.12, 0.3, 0.32, 0.55, 0.7, 0.8, 0.9] * 3)
+    y = np.column_stack([x >= 0.55, x >= 0.3]).astype(int)
+    model = MultiLabelThresholds(ScoreIsFeature(), cv=3).fit(x[:, None], y)
+    assert model.thresholds_.tolist() == [0.35, 0.15]
+    assert model.predict(np.array([[0.34], [0.36], [0.14], [0.16]])).tolist() == [[0, 1], [1, 1], [0, 0], [0, 1]]
+
+
+def test_best_threshold_is_the_sklearn_f1_search_ties_included():
+    from sklearn.metrics import f1_score
+
+    from stance.metrics import f1_at_thresholds
+    from stance.models.estimators import THRESHOLD_GRID, best_threshold
+
+    rng = np.random.default_rng(3)
+    for trial in range(30):
+        n = int(rng.integers(1, 40))
+        gold = rng.random(n) < rng.choice([0.0, 0.1, 0.5, 0.9])
+        proba = rng.random(n)
+        if trial % 2:  # scores on the grid and few rows: many exact ties between thresholds
+            proba = rng.choice(np.append(THRESHOLD_GRID, [0.0, 1.0]), n)
+        expected = [f1_score(gold, proba >= t, zero_division=0) for t in THRESHOLD_GRID]
+        assert f1_at_thresholds(gold, proba, THRESHOLD_GRID).tolist() == expected
+        assert best_threshold(gold.astype(int), proba) == float(THRESHOLD_GRID[int(np.argmax(expected))])
 
 
 def test_baselines():
@@ -169,10 +214,22 @@ def test_leave_one_article_out_never_trains_on_the_test_article(monkeypatch):
 
 
 def test_bootstrap_resamples_articles_then_sentences():
-    frame = pd.DataFrame({"article_id": ["a"] * 3 + ["b"] * 5, "x": range(8)})
-    sample = next(bootstrap_samples(frame, n_boot=1))
-    assert len(sample) in (6, 8, 10)
-    assert set(sample["article_id"]) <= {"a", "b"}
+    # Articles of 1, 2 and 30 sentences: a resample draws 3 articles whole (each drawn article contributes
+    # exactly its size in rows), so its size depends on which articles were drawn; a sentence bootstrap
+    # (33 rows every time) or one that mixed rows across articles would not.
+    sizes = {"a": 1, "b": 2, "c": 30}
+    frame = pd.DataFrame({"article_id": [a for a, n in sizes.items() for _ in range(n)]}).assign(x=lambda f: range(len(f)))
+    samples = list(bootstrap_samples(frame, n_boot=60))
+    lengths = set()
+    for sample in samples:
+        assert (sample["article_id"] == frame.loc[sample.index, "article_id"]).all()
+        counts = sample["article_id"].value_counts()
+        assert all(count % sizes[article] == 0 for article, count in counts.items()), counts.to_dict()
+        assert sum(count // sizes[article] for article, count in counts.items()) == len(sizes)
+        lengths.add(len(sample))
+    assert len(lengths) >= 3 and lengths != {33}
+    # within a drawn article the sentences are resampled too: some draw of article c repeats a sentence
+    assert any(not s.loc[s["article_id"] == "c", "x"].is_unique for s in samples if (s["article_id"] == "c").sum() == 30)
 
 
 def test_sentence_embeddings_are_normalised_and_similar_for_paraphrases():
