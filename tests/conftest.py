@@ -14,6 +14,31 @@ def seed_sentences(seed_articles):
 
 
 @pytest.fixture(scope="session")
+def us_articles():
+    """The U.S. government corpus of the data home (read once per session)."""
+    return stance.load_corpus("us-government-2022")
+
+
+@pytest.fixture(scope="session")
+def us_sentences(us_articles):
+    """Its sentence split (some seconds), shared by the sampling and debris tests: do not modify."""
+    return stance.split_sentences(us_articles)
+
+
+@pytest.fixture(scope="session")
+def bundled_gold():
+    """``bundled_gold(name)``: a copy of ``stance.load_annotations(name)``, loaded once per session
+    (a gold set of the data home splits its annotated articles on every load)."""
+    loaded = {}
+
+    def load(name=None):
+        if name not in loaded:
+            loaded[name] = stance.load_annotations(name)
+        return loaded[name].copy()
+    return load
+
+
+@pytest.fixture(scope="session")
 def built_wheel(tmp_path_factory):
     """The package built as a wheel from this checkout (as `pip install .` would install it)."""
     import subprocess
