@@ -1,6 +1,17 @@
-import pytest
+import os
 
-import stance
+# One OpenBLAS thread, here and in the processes the tests start (the CLI, notebook kernels): the tests
+# fit thousands of logistic regressions on a few hundred rows, where OpenBLAS's second thread only spins;
+# on this two-core machine, busy with other jobs, sklearn's checks of MultiLabelThresholds took 92 s of
+# CPU with two threads and 7 s with one.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+import stance  # noqa: E402
+
+threadpool_limits(int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")  # in case numpy was imported already
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,6 @@ TINY = """
 name = "tiny"
 models = ["majority", "keywords_vader", "families:lexicon,cues"]
 bootstrap = 10
-[cv]
-scheme = "grouped-k-fold"
-folds = 2
 [learning_curve]
 fractions = [0.5, 1.0]
 repeats = 1
