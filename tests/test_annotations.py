@@ -102,8 +102,8 @@ def test_build_reproduces_the_committed_gold_and_reports(tmp_path, folder, corpu
     assert (tmp_path / "stats.md").read_text() == (REPO / "docs" / f"label_statistics{suffix}.md").read_text()
 
 
-def test_us_gold_loads_by_name_and_keeps_the_two_samples_apart():
-    gold = stance.load_annotations("us-government-2022")
+def test_us_gold_loads_by_name_and_keeps_the_two_samples_apart(bundled_gold):
+    gold = bundled_gold("us-government-2022")
     assert len(gold) >= 500
     assert set(gold["sample"]) == {"random", "targeted"}
     assert (gold["sample"] == "random").sum() >= 250 and (gold["sample"] == "targeted").sum() >= 250
@@ -166,11 +166,11 @@ def test_an_annotation_on_a_boilerplate_sentence_is_rejected(tmp_path, seed_sent
 US_GOLD_FILE = Path(stance.__file__).parent / "data" / "gold" / "us-government-2022.csv"
 
 
-def test_third_party_gold_stores_a_hash_and_joins_the_text_from_the_corpus():
+def test_third_party_gold_stores_a_hash_and_joins_the_text_from_the_corpus(bundled_gold, us_articles):
     stored = pd.read_csv(US_GOLD_FILE, dtype=str, keep_default_na=False)
     assert "text" not in stored.columns and stored["text_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
-    gold = stance.load_annotations("us-government-2022")
-    articles = stance.load_corpus("us-government-2022").set_index("article_id")
+    gold = bundled_gold("us-government-2022")
+    articles = us_articles.set_index("article_id")
     row = gold.iloc[0]
     assert articles.loc[row["article_id"], "text"][row["start"]:row["end"]] == row["text"]
 
@@ -196,13 +196,13 @@ def test_hashed_gold_without_its_corpus_is_refused():
         stance.load_annotations(US_GOLD_FILE)
 
 
-def test_no_committed_file_holds_a_sentence_of_a_data_home_corpus():
+def test_no_committed_file_holds_a_sentence_of_a_data_home_corpus(bundled_gold):
     import subprocess
 
     files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     long_sentences = []
     for name in ("us-government-2022", "kremlin-2021-2022", "congress-tweets-2021-2022"):
-        gold = stance.load_annotations(name)
+        gold = bundled_gold(name)
         long_sentences += [t for t in gold["text"] if len(t) >= 80][:150]
     for name in files:
         path = REPO / name

@@ -20,7 +20,7 @@ from stance.experiments.report import summary
 TINY = """
 name = "tiny"
 models = ["majority", "keywords_vader", "families:lexicon,cues"]
-bootstrap = 30
+bootstrap = 10
 [learning_curve]
 fractions = [0.5, 1.0]
 repeats = 1
@@ -113,13 +113,13 @@ def test_readme_block_takes_the_main_table_and_two_figures(two_runs, tmp_path):
 
 def test_metrics_never_mix_the_random_and_the_targeted_sample(tmp_path):
     mixed = tmp_path / "mixed.toml"
-    mixed.write_text('annotations = "us-government-2022"\nmodels = ["majority"]\nbootstrap = 10\n'
+    mixed.write_text('annotations = "us-government-2022"\nmodels = ["majority"]\npriors = false\nbootstrap = 10\n'
                      '[learning_curve]\nenabled = false\n', encoding="utf-8")
     with pytest.raises(StanceInputError, match="mix the random and the targeted sample"):
         run_experiment(mixed)
     random_only = tmp_path / "random.toml"
     random_only.write_text('annotations = "us-government-2022"\ntest_sample = "random"\nmodels = ["majority"]\n'
-                           'bootstrap = 10\n[cv]\nscheme = "grouped-k-fold"\nfolds = 3\n[learning_curve]\nenabled = false\n',
+                           'priors = false\nbootstrap = 10\n[cv]\nscheme = "grouped-k-fold"\nfolds = 3\n[learning_curve]\nenabled = false\n',
                            encoding="utf-8")
     run = run_experiment(random_only)
     metrics = json.loads((run / "metrics.json").read_text())

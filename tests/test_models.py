@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import make_pipeline
 
 import stance
@@ -9,7 +9,7 @@ from stance.evaluate import bootstrap_samples, cross_val_predictions
 from stance.features import LexiconCounts, VaderScores, make_features
 from stance.models import StanceClassifier, save_classifier
 from stance.models.baselines import KeywordTopics, MajorityClass, VaderTone
-from stance.models.catalogue import CATALOGUE, make_model
+from stance.models.catalogue import CATALOGUE, feature_families, make_model
 from stance.models.classifier import LABEL_COLUMNS
 from stance.models.estimators import MultiLabelThresholds
 from stance.models.training_data import load_priors
@@ -65,8 +65,53 @@ def test_multilabel_thresholds_on_tiny_data():
 
     features = make_features(("word", "lexicon")).fit(TEXTS)
     model = MultiLabelThresholds(cv=2).fit(features.transform(TEXTS * 2), topic_matrix(TOPICS * 2))
-    assert model.predict_proba(features.transform(TEXTS)).shape == (8, 3)
-    assert ((model.thresholds_ >= 0.1) & (model.thresholds_ <= 0.9)).all()
+    proba = model.predict_proba(features.transform(TEXTS))
+    assert proba.shape == (8, 3) and model.thresholds_.shape == (3,)
+    assert np.array_equal(model.predict(features.transform(TEXTS)), (proba >= model.thresholds_).astype(int))
+
+
+class ScoreIsFeature(ClassifierMixin, BaseEstimator):
+    """A binary 'classifier' whose probability of the positive class is the single feature."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        x = np.asarray(X, dtype=float)[:, 0]
+        return np.column_stack([1 - x, x])
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+def test_multilabel_thresholds_choose_the_lowest_threshold_separating_known_scores():
+    # The inner-CV probabilities are the feature itself, so the best F1 of each label is known:
+    # label 0 is positive from 0.55 up (any threshold in (0.32, 0.55] is perfect: the grid's first is 0.35),
+    # label 1 from 0.3 up (perfect in (0.12, 0.3]: 0.15). A threshold outside these ranges scores below 1.
+    x = np.array([0.05, 0.12, 0.3, 0.32, 0.55, 0.7, 0.8, 0.9] * 3)
+    y = np.column_stack([x >= 0.55, x >= 0.3]).astype(int)
+    model = MultiLabelThresholds(ScoreIsFeature(), cv=3).fit(x[:, None], y)
+    assert model.thresholds_.tolist() == [0.35, 0.15]
+    assert model.predict(np.array([[0.34], [0.36], [0.14], [0.16]])).tolist() == [[0, 1], [1, 1], [0, 0], [0, 1]]
+
+
+def test_best_threshold_is_the_sklearn_f1_search_ties_included():
+    from sklearn.metrics import f1_score
+
+    from stance.evaluate.metrics import f1_at_thresholds
+    from stance.models.estimators import THRESHOLD_GRID, best_threshold
+
+    rng = np.random.default_rng(3)
+    for trial in range(30):
+        n = int(rng.integers(1, 40))
+        gold = rng.random(n) < rng.choice([0.0, 0.1, 0.5, 0.9])
+        proba = rng.random(n)
+        if trial % 2:  # scores on the grid and few rows: many exact ties between thresholds
+            proba = rng.choice(np.append(THRESHOLD_GRID, [0.0, 1.0]), n)
+        expected = [f1_score(gold, proba >= t, zero_division=0) for t in THRESHOLD_GRID]
+        assert f1_at_thresholds(gold, proba, THRESHOLD_GRID).tolist() == expected
+        assert best_threshold(gold.astype(int), proba) == float(THRESHOLD_GRID[int(np.argmax(expected))])
 
 
 def test_baselines():
@@ -175,10 +220,22 @@ def test_leave_one_article_out_never_trains_on_the_test_article(monkeypatch):
 
 
 def test_bootstrap_resamples_articles_then_sentences():
-    frame = pd.DataFrame({"article_id": ["a"] * 3 + ["b"] * 5, "x": range(8)})
-    sample = next(bootstrap_samples(frame, n_boot=1))
-    assert len(sample) in (6, 8, 10)
-    assert set(sample["article_id"]) <= {"a", "b"}
+    # Articles of 1, 2 and 30 sentences: a resample draws 3 articles whole (each drawn article contributes
+    # exactly its size in rows), so its size depends on which articles were drawn; a sentence bootstrap
+    # (33 rows every time) or one that mixed rows across articles would not.
+    sizes = {"a": 1, "b": 2, "c": 30}
+    frame = pd.DataFrame({"article_id": [a for a, n in sizes.items() for _ in range(n)]}).assign(x=lambda f: range(len(f)))
+    samples = list(bootstrap_samples(frame, n_boot=60))
+    lengths = set()
+    for sample in samples:
+        assert (sample["article_id"] == frame.loc[sample.index, "article_id"]).all()
+        counts = sample["article_id"].value_counts()
+        assert all(count % sizes[article] == 0 for article, count in counts.items()), counts.to_dict()
+        assert sum(count // sizes[article] for article, count in counts.items()) == len(sizes)
+        lengths.add(len(sample))
+    assert len(lengths) >= 3 and lengths != {33}
+    # within a drawn article the sentences are resampled too: some draw of article c repeats a sentence
+    assert any(not s.loc[s["article_id"] == "c", "x"].is_unique for s in samples if (s["article_id"] == "c").sum() == 30)
 
 
 def test_sentence_embeddings_are_normalised_and_similar_for_paraphrases():
@@ -226,15 +283,40 @@ def test_row_cache_computes_each_text_once_and_evicts_the_oldest():
     assert cache.rows("other", [], lengths, 1).shape == (0, 1)
 
 
+def _forget_fine_tuned_encoders():
+    """Drop the fine-tuned encoders and embeddings this process holds, so that a model labels from its own weights."""
+    from stance.features import finetuned
+    from stance.features.cache import ROWS
+
+    finetuned._ENCODERS.clear()
+    ROWS.clear()
+
+
 @pytest.mark.parametrize("spec", sorted(CATALOGUE))
-def test_every_model_spec_trains_and_labels_tiny_data(spec):
+def test_every_model_spec_trains_labels_and_survives_a_skops_round_trip(spec, tmp_path, monkeypatch):
+    import stance.features
+    from stance.features.finetuned import FineTunedEmbeddings
+
+    make_family = stance.features.make_family
+    # The fine-tuned encoder on a few pairs: the test is about the file, not the tuning.
+    monkeypatch.setattr(stance.features, "make_family", lambda name, lexicon_path=None: FineTunedEmbeddings(n_pairs=8, batch_size=8)
+                        if name == "finetuned" else make_family(name, lexicon_path))
     model = make_model(spec).fit(TEXTS * 3, TARGETS)
-    labelled = model.predict(["The UK will send more tanks.", "A summit on Tuesday."])
-    assert list(labelled.columns) == LABEL_COLUMNS
+    sentences = ["The UK will send more tanks.", "A summit on Tuesday.", *TEXTS]
+    labelled = model.predict(sentences, proba=True)
+    assert list(labelled.columns[:len(LABEL_COLUMNS)]) == LABEL_COLUMNS
     assert labelled["tone"].isin(stance.labels.TONES).all()
     assert labelled["stance"].isin(stance.labels.STANCES).all()
     assert ((labelled[["p_military_aid", "p_nato_membership", "p_reconstruction"]] >= 0)
             & (labelled[["p_military_aid", "p_nato_membership", "p_reconstruction"]] <= 1)).all().all()
+    # Saved and loaded with skops (a type missing from TRUSTED_TYPES is refused here), it labels the same.
+    loaded = stance.load_classifier(save_classifier(model, tmp_path / "m.skops", {"model": spec}))
+    assert loaded.metadata_["model"] == spec and loaded.get_params(deep=False).keys() == model.get_params(deep=False).keys()
+    if "finetuned" in feature_families(spec):
+        _forget_fine_tuned_encoders()  # label from the weights in the file, not the encoder still in memory
+        labelled = model.predict(sentences, proba=True)  # the trained model, also from its stored weights
+        _forget_fine_tuned_encoders()
+    pd.testing.assert_frame_equal(loaded.predict(sentences, proba=True), labelled)
 
 
 def test_zero_shot_baseline_uses_label_descriptions():

@@ -8,11 +8,6 @@ from stance.annotate.sampling import (BATCH_COLUMNS, PLAN_STRATA, STRATA, draw_b
 
 
 @pytest.fixture(scope="module")
-def us_sentences():
-    return stance.split_sentences(stance.load_corpus("us-government-2022"))
-
-
-@pytest.fixture(scope="module")
 def batch(us_sentences):
     return draw_batch(us_sentences, 260, 260, seed=2026)
 
@@ -70,12 +65,12 @@ def test_sample_command_too_large_exits_2(tmp_path, capsys):
     assert "eligible" in capsys.readouterr().err and not out.exists()
 
 
-def test_stored_batch_is_reproducible(batch):
+def test_stored_batch_is_reproducible(batch, us_sentences):
     from pathlib import Path
 
     stored = pd.read_csv(Path(__file__).resolve().parents[1] / "annotations" / "us-government-2022" / "batch.csv",
                          dtype={"seed": int}, keep_default_na=False)
-    fresh = stored_batch(batch, stance.split_sentences(stance.load_corpus("us-government-2022")))
+    fresh = stored_batch(batch, us_sentences)
     pd.testing.assert_frame_equal(stored, fresh.reset_index(drop=True), check_dtype=False)
 
 

@@ -5,12 +5,7 @@ import pytest
 import stance
 from stance.ingest.boilerplate import flag_boilerplate, is_off_page, sentence_reason
 
-US_CORPUS = "us-government-2022"
-
-
-@pytest.fixture(scope="module")
-def us_sentences():
-    return stance.split_sentences(stance.load_corpus(US_CORPUS))
+# us_sentences (tests/conftest.py): the split of the us-government-2022 corpus, shared with the sampling tests.
 
 
 @pytest.mark.parametrize("sentence, reason", [

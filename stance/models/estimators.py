@@ -15,12 +15,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..metrics import f1_at_thresholds
+
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.05), 2)
+
+
+def best_threshold(gold, proba, grid=THRESHOLD_GRID):
+    """The threshold of ``grid`` with the highest F1 of ``proba >= t`` against ``gold``
+    (the lowest such threshold on a tie, as ``np.argmax`` picks the first)."""
+    return float(grid[int(np.argmax(f1_at_thresholds(gold, proba, grid)))])
 
 
 class _RestoresNewParameters:
@@ -143,8 +150,7 @@ class MultiLabelThresholds(_RestoresNewParameters, ClassifierMixin, BaseEstimato
             return 0.5
         cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
         proba = cross_val_predict(clone(base), X, column, cv=cv, method="predict_proba")[:, 1]
-        scores = [f1_score(column, proba >= t, zero_division=0) for t in THRESHOLD_GRID]
-        return float(THRESHOLD_GRID[int(np.argmax(scores))])
+        return best_threshold(column, proba)
 
     def predict_proba(self, X):
         check_is_fitted(self, "estimators_")

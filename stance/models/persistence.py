@@ -26,6 +26,7 @@ TRUSTED_TYPES = sorted([
     "sklearn.feature_extraction.text.CountVectorizer",
     "stance.features.embeddings.DescriptionSimilarity",
     "stance.features.embeddings.SentenceEmbeddings",
+    "stance.features.finetuned.FineTunedEmbeddings",
     "stance.features.lexicon.LexiconCounts",
     "stance.features.vader.VaderScores",
     "stance.models.baselines.KeywordTopics",
