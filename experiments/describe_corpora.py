@@ -24,7 +24,7 @@ import pandas as pd
 from tqdm import tqdm
 
 import stance
-from stance import figures
+from stance.report import figures
 from stance.ingest.corpus import available_corpora
 from stance.io import write_table
 from stance.quantify.predictions import load_or_predict, model_id

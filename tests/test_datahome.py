@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import stance
-from stance import datahome
+from stance.ingest import datahome
 from stance.errors import StanceInputError
 
 REPO = Path(__file__).resolve().parents[1]

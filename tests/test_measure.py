@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import stance
-from stance import quantifiers as Q
+from stance.quantify import quantifiers as Q
 from stance.cli import main
 from stance.errors import StanceInputError
 from stance.quantify.groups import BAD_DATE, COARSE_DATE, NO_DATE, article_groups, date_periods, parse_by
@@ -255,7 +255,7 @@ def test_gold_predictions_are_out_of_fold_in_both_designs(small_model):
 
 
 def test_gold_predictions_reuse_what_an_earlier_run_covers(small_model, monkeypatch):
-    from stance import gold_predictions as G
+    from stance.quantify import gold_predictions as G
     from stance.quantify.gold_predictions import gold_predictions_path
     from stance.models.persistence import load_classifier
 

@@ -99,7 +99,7 @@ def test_multilabel_thresholds_choose_the_lowest_threshold_separating_known_scor
 def test_best_threshold_is_the_sklearn_f1_search_ties_included():
     from sklearn.metrics import f1_score
 
-    from stance.evaluate.metrics import f1_at_thresholds
+    from stance.metrics import f1_at_thresholds
     from stance.models.estimators import THRESHOLD_GRID, best_threshold
 
     rng = np.random.default_rng(3)

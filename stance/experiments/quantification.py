@@ -286,7 +286,7 @@ def run_validation(config_path, results=None, progress=None):
     The run folder (``<results>/<UTC timestamp>-<name>/``) holds the config, the environment,
     ``samples.csv``, ``methods.csv``, ``tasks.csv``, ``validation.json``, ``summary.md`` and the figures.
     """
-    from .. import figures
+    from ..report import figures
     from ..quantify.gold_predictions import load_gold_predictions
     from .environment import environment
     from .registry import new_run_folder

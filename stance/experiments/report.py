@@ -118,7 +118,7 @@ def render_figures(result, folder):
     labels per article, and scores by month and by outlet (from ``result.article_meta``; ``unknown``
     without it). Titles name the main model and ``result.design``.
     """
-    from .. import figures
+    from ..report import figures
 
     folder = Path(folder)
     main, design = result.main_model, result.design
