@@ -251,3 +251,11 @@ def test_quantification_configs_are_routed_and_checked(tmp_path):
         load_quantification(bad)
     with pytest.raises(StanceInputError, match="is not a classification experiment"):
         load_config(bad)
+
+
+def test_titles_of_third_party_articles_are_not_written_to_a_run():
+    from stance.experiments.gold import public_titles
+
+    articles = pd.DataFrame({"article_id": ["seed-1", "kremlin-1"], "title": ["A seed title", "A Kremlin release"]})
+    predictions = pd.DataFrame({"article_id": ["seed-1", "seed-1", "kremlin-1"], "text_public": [True, True, False]})
+    assert public_titles(articles, predictions)["title"].tolist() == ["A seed title", ""]

@@ -40,6 +40,15 @@ def load_articles(config):
     return pd.concat([load_corpus(n) for n in dict.fromkeys(names)], ignore_index=True) if names else None
 
 
+def public_titles(articles, predictions):
+    """The article table with ``title`` emptied for the articles of a third-party corpus (those whose
+    sentences in ``predictions`` carry no public text): a title is the corpus's text too."""
+    if "text_public" not in predictions or "title" not in articles:
+        return articles
+    public = set(predictions.loc[predictions["text_public"].astype(bool), "article_id"])
+    return articles.assign(title=articles["title"].where(articles["article_id"].isin(public), ""))
+
+
 def public_text(predictions):
     """The rows with ``text`` emptied where it comes from a third-party corpus (see :func:`load_gold`):
     the sentence id and its corpus find it again."""

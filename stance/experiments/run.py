@@ -22,7 +22,7 @@ from ..evaluate.validation import (HEADLINE, article_predictions, article_scores
 from ..labels import TOPICS
 from .config import ExperimentConfig
 from .environment import environment
-from .gold import load_articles, load_gold, public_text
+from .gold import load_articles, load_gold, public_text, public_titles
 
 
 @dataclass
@@ -139,7 +139,7 @@ def run(config, progress=None):
     main_predictions = predictions[main]
     scored_articles = (article_meta[article_meta["article_id"].isin(main_predictions["article_id"])]
                        if article_meta is not None else None)
-    article_table = article_predictions(main_predictions, scored_articles)
+    article_table = public_titles(article_predictions(main_predictions, scored_articles), main_predictions)
     metrics = {"config": config.name, "main_model": main, "scheme": config.cv.scheme, "design": config.design,
                "annotations": list(config.annotations),
                "train_annotations": list(config.train_annotations) if config.train_annotations else None,
