@@ -189,13 +189,22 @@ def _cmd_train(args):
     from .report.tables import format_table
     from .training import train_classifier
 
-    if args.model is not None:
+    model, name = args.model, None
+    if model is not None and Path(model).exists():
+        # A saved model (any estimator, e.g. one built in Python): retrained from its parameters on these annotations.
+        from sklearn.base import clone
+
+        from .models.persistence import load_classifier, model_metadata
+
+        saved = load_classifier(model)
+        model, name = clone(saved), model_metadata(saved).get("model")
+    elif model is not None:
         try:  # before the gold is read: an unknown model fails at once
-            check_model(args.model)
+            check_model(model)
         except ValueError as err:
             raise StanceInputError("--model", str(err)) from None
     gold = load_annotations(args.annotations, corpus=args.corpus)
-    classifier, metadata = train_classifier(gold, model=args.model, priors=not args.no_priors, n_boot=args.bootstrap)
+    classifier, metadata = train_classifier(gold, model=model, priors=not args.no_priors, n_boot=args.bootstrap, name=name)
     out = Path(args.out)
     path = save_classifier(classifier, out / MODEL_FILE, metadata)
     metrics = metadata.get("cv_metrics", {})
@@ -398,8 +407,9 @@ def build_parser():
     train.add_argument("--out", required=True, metavar="DIR", help="folder for model.skops and metadata.json")
     # No `choices`: the catalogue lives with the models, and importing it here would make --help slow.
     train.add_argument("--model", default=None, metavar="SPEC",
-                       help="a model of the catalogue (stance.models.CATALOGUE; an unknown name lists them) or "
-                       "families:<family>,... for a linear model on those feature families (default: the shipped "
+                       help="a model of the catalogue (stance.models.CATALOGUE; an unknown name lists them), "
+                       "families:<family>,... for a linear model on those feature families, or a saved model "
+                       "(file or folder; its estimator is retrained from its parameters) (default: the shipped "
                        "default's)")
     train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")
     train.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the CIs (default: %(default)s)")

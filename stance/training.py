@@ -11,7 +11,8 @@ from .models.persistence import data_hash
 from .models.training_data import resolve_priors, training_frame, training_targets
 
 
-def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, predictions=None, random_state=0):
+def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, predictions=None, random_state=0,
+                     name=None):
     """Train a classifier on gold (plus priors) and record its cross-validated metrics.
 
     Parameters
@@ -32,6 +33,8 @@ def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, 
         running the cross-validation again.
     random_state : int
         Seeds the model (every nested ``random_state``) and the bootstrap.
+    name : str, optional
+        The model's name in the metadata (default: its catalogue name, or its class name).
 
     Returns
     -------
@@ -45,7 +48,7 @@ def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, 
     model = model if model is not None else DEFAULT_MODEL
     extra = resolve_priors(priors)
     train = training_frame(gold, extra)
-    metadata = {"model": model_name(model), "training_sentences": len(train), "gold_sentences": len(gold),
+    metadata = {"model": name or model_name(model), "training_sentences": len(train), "gold_sentences": len(gold),
                 "gold_articles": int(gold["article_id"].nunique()), "synthetic_priors": 0 if extra is None else len(extra),
                 "training_data_sha256": data_hash(train)}
     if predictions is None and evaluate and gold["article_id"].nunique() > 1:

@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -123,6 +124,12 @@ def test_train_prints_cross_validated_metrics_and_label_uses_the_model(tmp_path,
     out = tmp_path / "labels.csv"
     assert main(["label", "--model", str(model_dir), "--out", str(out)]) == 0
     assert len(pd.read_csv(out)) == 116
+    # a saved model is retrained from its parameters: here on all the seed gold
+    again = tmp_path / "again"
+    assert main(["train", "--out", str(again), "--model", str(model_dir), "--no-priors",
+                 "--bootstrap", "0"]) == 0
+    metadata = json.loads((again / "metadata.json").read_text())
+    assert metadata["model"] == "lexicon" and metadata["gold_sentences"] == len(gold)
 
 
 def test_label_with_a_missing_model_exits_2(tmp_path, capsys):
