@@ -176,6 +176,12 @@ def _label_on_dask(args, out):
     return 0
 
 
+def _is_catalogue_name(model):
+    from .models.catalogue import CATALOGUE, FAMILY_PREFIX
+
+    return model in CATALOGUE or model.startswith(FAMILY_PREFIX)
+
+
 def _cmd_train(args):
     import json
     from pathlib import Path
@@ -190,7 +196,7 @@ def _cmd_train(args):
     from .training import train_classifier
 
     model, name = args.model, None
-    if model is not None and Path(model).exists():
+    if model is not None and not _is_catalogue_name(model) and Path(model).exists():
         # A saved model (any estimator, e.g. one built in Python): retrained from its parameters on these annotations.
         from sklearn.base import clone
 
@@ -220,23 +226,15 @@ def _cmd_train(args):
 def _cmd_experiment_run(args):
     from tqdm import tqdm
 
-    from .experiments import config_kind, load_config, run, save_run
-    from .experiments.quantification import run_validation
+    from .experiments import config_kind, load_run, run_experiment
     from .experiments.report import overview
 
-    config_path = Path(args.config)
-
-    def progress(items):
-        return tqdm(items, desc="models", unit="model")
-
-    if config_kind(config_path) == "quantification":
-        folder = run_validation(config_path, results=args.results, progress=progress)
+    folder = run_experiment(args.config, results=args.results,
+                            progress=lambda items: tqdm(items, desc="models", unit="model"))
+    if config_kind(args.config) == "quantification":
         print((folder / "summary.md").read_text(encoding="utf-8").rstrip())
     else:
-        result = run(load_config(config_path), progress=progress)
-        folder = save_run(result, Path(args.results) if args.results else config_path.parent / "results",
-                          config_path.read_text(encoding="utf-8"))
-        print(overview(result))
+        print(overview(load_run(folder)))  # from the run's data files, as saved
     print(f"\nrun folder: {folder}")
     return 0
 
@@ -406,7 +404,7 @@ def build_parser():
     train.add_argument("--corpus", default=None, help="check the annotations against this corpus's sentence split")
     train.add_argument("--out", required=True, metavar="DIR", help="folder for model.skops and metadata.json")
     # No `choices`: the catalogue lives with the models, and importing it here would make --help slow.
-    train.add_argument("--model", default=None, metavar="SPEC",
+    train.add_argument("--model", default=None, metavar="MODEL",
                        help="a model of the catalogue (stance.models.CATALOGUE; an unknown name lists them), "
                        "families:<family>,... for a linear model on those feature families, or a saved model "
                        "(file or folder; its estimator is retrained from its parameters) (default: the shipped "

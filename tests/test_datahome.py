@@ -9,6 +9,7 @@ import pytest
 
 import stance
 from stance.ingest import datahome
+from stance.ingest.corpus import available_corpora
 from stance.errors import StanceInputError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ def test_environment_variable_wins(tmp_path, monkeypatch):
     _corpus(tmp_path, "mine", [{"id": "m1", "text": "Ukraine needs air defence.", "speaker": "X", "party": "D"}])
     monkeypatch.setenv("STANCE_DATA", str(tmp_path))
     assert datahome.get_data_home() == tmp_path
-    assert list(stance.ingest.corpus.available_corpora()) == ["seeds", "mine"]
+    assert list(available_corpora()) == ["seeds", "mine"]
     articles = stance.load_corpus("mine")
     assert articles.loc[0, "speaker"] == "X" and articles.loc[0, "party"] == "D"
 

@@ -153,3 +153,20 @@ def test_explain_uses_the_lexicon_the_model_was_fitted_with(tmp_path, gold):
     model = StanceClassifier(make_features(("lexicon", "cues"), lexicon_path=lexicon)).fit(gold["text"], gold)
     explained = model.explain("We shall send howitzers and tanks.")
     assert explained["lexicon"] == {"military_aid": ["howitzers"], "modality": ["shall"]}
+
+
+def test_train_test_refuses_an_article_on_both_sides_whatever_the_grouping(gold):
+    from stance.evaluate import train_test
+
+    shared = gold.assign(gold_set=np.where(gold.index % 2 == 0, "a", "b"))
+    with pytest.raises(ValueError, match="article_id"):
+        train_test(shared[shared["gold_set"] == "a"], shared[shared["gold_set"] == "b"], "majority", groups="gold_set")
+
+
+def test_a_loaded_model_saved_again_keeps_its_metadata_outside_the_estimator(tmp_path, gold):
+    from stance.models.persistence import load_classifier, save_classifier
+
+    first = load_classifier(save_classifier(lexical_model().fit(gold["text"], gold), tmp_path / "a.skops", {"model": "mine"}))
+    again = load_classifier(save_classifier(first, tmp_path / "b.skops"))
+    assert again.metadata_["model"] == "mine"
+    assert "metadata_" not in first.__getstate__()

@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
+from stance.ingest.corpus import first_line
+from stance.ingest.text import normalise
 from stance.ingest.segment import SENTENCE_COLUMNS, sentence_spans
 
 REPO = Path(__file__).resolve().parents[1]
@@ -14,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _split(text, title=None):
     articles = pd.DataFrame([{
-        "article_id": "t", "title": title if title is not None else stance.ingest.corpus.first_line(text),
+        "article_id": "t", "title": title if title is not None else first_line(text),
         "text": text, "source": "", "date": "",
     }])
     return stance.split_sentences(articles)
@@ -122,7 +124,7 @@ def test_any_text_is_covered_by_its_spans_without_overlap(text):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_any_unicode_text_is_covered_by_its_spans_without_overlap(text):
-    _check_cover(stance.ingest.text.normalise(text))
+    _check_cover(normalise(text))
 
 
 def test_a_lead_in_colon_glued_to_its_sentence_is_split():
@@ -144,4 +146,4 @@ def test_recurring_camel_case_names_are_not_glue():
 
 
 def test_spreadsheet_carriage_returns_are_removed():
-    assert stance.ingest.text.normalise("the way ahead._x000D_\n _x000D_\nSecretary") == "the way ahead.\n \nSecretary"
+    assert normalise("the way ahead._x000D_\n _x000D_\nSecretary") == "the way ahead.\n \nSecretary"

@@ -10,7 +10,9 @@ from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion
 
 from .validation import cross_val_predictions, task_scores
+from ..features import make_features
 from ..models.catalogue import resolve_model
+from ..models.classifier import DEFAULT_FAMILIES
 
 
 def learning_curve(gold, model, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), repeats=3, seed=0, select=None, cv=None,
@@ -22,7 +24,8 @@ def learning_curve(gold, model, priors=None, fractions=(0.25, 0.5, 0.75, 1.0), r
     its held-out group.
 
     ``select`` (optional) takes the predictions and returns the rows to score; ``cv`` and
-    ``groups`` are the splitter and its grouping column (default: one article per fold).
+    ``groups`` are the splitter and its grouping column (default: one article per fold). The folds
+    are the same for every repeat; the repeats differ in the training subsample and the model's seed.
 
     Returns
     -------
@@ -55,7 +58,7 @@ def ablation(gold, model, priors=None, select=None, cv=None, groups="article_id"
         and the scores of :func:`stance.evaluate.task_scores`.
     """
     estimator = resolve_model(model, seed)
-    union = estimator.features
+    union = estimator.features if estimator.features is not None else make_features(DEFAULT_FAMILIES)
     if not isinstance(union, FeatureUnion) or not union.transformer_list:
         raise ValueError(f"model {model!r} has no feature families to ablate")
     families = [name for name, _ in union.transformer_list]
@@ -63,7 +66,7 @@ def ablation(gold, model, priors=None, select=None, cv=None, groups="article_id"
     rows = []
     for name, kept in variants:
         steps = [(n, clone(t)) for n, t in union.transformer_list if n in kept]
-        variant = clone(estimator).set_params(features=FeatureUnion(steps))
+        variant = clone(estimator).set_params(features=clone(union).set_params(transformer_list=steps))
         predictions = cross_val_predictions(gold, variant, cv=cv, groups=groups, priors=priors, random_state=seed)
         predictions = select(predictions) if select else predictions
         rows.append({"variant": name, "families": ",".join(kept), **task_scores(predictions)})

@@ -221,9 +221,10 @@ def train_test(train, test, model, priors=None, random_state=0, groups="article_
     with the predictions, as :func:`cross_val_predictions` does; refuses a ``groups`` value
     (an article by default) on both sides.
     """
-    shared = set(train[groups]) & set(test[groups])
-    if shared:
-        raise ValueError(f"train and test share {groups} values: {sorted(shared)[:3]}")
+    for column in dict.fromkeys((groups, "article_id")):
+        shared = set(train[column]) & set(test[column])
+        if shared:
+            raise ValueError(f"train and test share {column} values: {sorted(shared)[:3]}")
     rows = training_frame(train, priors)
     fitted = resolve_model(model, random_state).fit(rows["text"], training_targets(rows))
     predicted = fitted.predict(test["text"].tolist())

@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import StanceInputError
 from ..evaluate.validation import HEADLINE
 from ..io import write_table, write_text
-from ..labels import TOPICS
+from ..labels import TOPICS, parse_topics
 from .config import design_label, parse_config, read_toml
 from .gold import public_text
 from .run import RunResult
@@ -110,7 +110,7 @@ def _read(path):
     table = pd.read_csv(path)
     for column in TOPIC_COLUMNS:
         if column in table:
-            table[column] = [[] if pd.isna(v) or v == "" else str(v).split(";") for v in table[column]]
+            table[column] = [parse_topics(v) for v in table[column]]
     if "text" in table:
         table["text"] = table["text"].astype(object).where(table["text"].notna(), "")
     return table

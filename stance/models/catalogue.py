@@ -40,11 +40,11 @@ CATALOGUE = {
     "lexicon": _linear(("lexicon", "cues", "vader")),
     "tfidf": _linear(("word", "char")),
     "embeddings": _linear(("embeddings",)),
-    "combined": _linear(("word", "lexicon", "cues", "vader", "embeddings")),
+    "combined": _linear(DEFAULT_FAMILIES),
     "combined_lexical": _linear(("word", "char", "lexicon", "cues", "vader")),
     # The same models deciding tone and stance by probability over class share (rare classes win more often).
-    "combined_balanced": _linear(("word", "lexicon", "cues", "vader", "embeddings"), decision="balanced"),
-    "combined_descriptions": _linear(("word", "lexicon", "cues", "vader", "embeddings", "descriptions")),
+    "combined_balanced": _linear(DEFAULT_FAMILIES, decision="balanced"),
+    "combined_descriptions": _linear((*DEFAULT_FAMILIES, "descriptions")),
     # all-MiniLM-L6-v2 fine-tuned SetFit-style on the training labels in place of the frozen encoder.
     "combined_finetuned": _linear(("word", "lexicon", "cues", "vader", "finetuned")),
     "combined_finetuned_balanced": _linear(("word", "lexicon", "cues", "vader", "finetuned"), decision="balanced"),
@@ -103,8 +103,3 @@ def feature_families(model):
     if features is None:
         return DEFAULT_FAMILIES
     return tuple(name for name, _ in getattr(features, "transformer_list", ()))
-
-
-def families_name(families):
-    """The catalogue name of a linear model on ``families``."""
-    return FAMILY_PREFIX + ",".join(families)

@@ -129,6 +129,12 @@ class StanceClassifier(BaseEstimator):
                      "random_state": 0, "features_": features, "estimators_": models}
         super().__setstate__(state)
 
+    def __getstate__(self):
+        # The metadata a model was loaded with (``metadata_``) is the file's record, saved beside it, not in it.
+        state = super().__getstate__()
+        state.pop("metadata_", None)
+        return state
+
     def _inputs(self, texts):
         """What the task estimators read: the feature matrix, or the texts for a baseline."""
         return self.features_.transform(texts) if self.features_ is not None else texts

@@ -82,7 +82,8 @@ def model_metadata(classifier):
 
 def save_classifier(classifier, path, metadata=None):
     """Write a fitted ``classifier`` and its ``metadata`` (a dict, e.g. from
-    :func:`stance.training.train_classifier`) to ``path`` atomically; return the path.
+    :func:`stance.training.train_classifier`; None: the metadata it was loaded with) to ``path``
+    atomically; return the path.
 
     The label-scheme and package versions are added to the metadata; the classifier itself
     is not changed.
@@ -90,7 +91,8 @@ def save_classifier(classifier, path, metadata=None):
     from .. import __version__
 
     sio = _skops_io()
-    metadata = {**(metadata or {}), "scheme_version": SCHEME_VERSION, "package_version": __version__}
+    metadata = {**(model_metadata(classifier) if metadata is None else metadata), "scheme_version": SCHEME_VERSION,
+                "package_version": __version__}
     with atomic_path(path) as tmp:
         sio.dump({"metadata": metadata, "classifier": classifier}, tmp)
     return Path(path)
