@@ -250,9 +250,10 @@ def _cmd_experiment_compare(args):
 
 
 def _cmd_experiment_readme(args):
+    from .experiments import load_run
     from .experiments.report import readme_results
 
-    print(f"wrote {readme_results(args.run_folder, args.readme)}")
+    print(f"wrote {readme_results(load_run(args.run_folder, tables=False), args.run_folder, args.readme)}")
     return 0
 
 

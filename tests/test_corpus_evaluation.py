@@ -1,7 +1,6 @@
 """Leave-one-corpus-out evaluation, per-corpus scores, the balanced decision and the SetFit-style encoder."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.base import clone
 

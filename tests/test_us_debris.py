@@ -2,7 +2,6 @@
 
 import pytest
 
-import stance
 from stance.ingest.boilerplate import flag_boilerplate, is_off_page, sentence_reason
 
 # us_sentences (tests/conftest.py): the split of the us-government-2022 corpus, shared with the sampling tests.

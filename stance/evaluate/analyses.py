@@ -9,7 +9,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion
 
-from .validation import cross_val_predictions, task_scores
+from ..metrics import task_scores
+from .validation import cross_val_predictions
 from ..features import make_features
 from ..models.catalogue import resolve_model
 from ..models.classifier import DEFAULT_FAMILIES

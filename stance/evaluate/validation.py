@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
 from ..labels import SCHEME, TOPICS, aggregate_articles, gold_scores, topic_matrix
-from ..metrics import cohen_kappa, f1
+from ..metrics import HEADLINE, encode_predictions, encoded_scores, f1
 from ..models.catalogue import model_name, resolve_model
 from ..models.training_data import training_frame, training_targets
 from .splitters import GroupFolds
@@ -74,37 +74,6 @@ def cross_val_predictions(gold, model, cv=None, groups="article_id", priors=None
     return (predicted, sizes) if return_train_sizes else predicted
 
 
-def _encode(predictions):
-    """Gold and predicted labels as arrays: topic indicator matrices and class codes."""
-    encoded = {"topics": (topic_matrix(predictions["topics"]).astype(bool), topic_matrix(predictions["pred_topics"]).astype(bool))}
-    for task in SCHEME.single:
-        encoded[task.name] = (task.encode(predictions[task.name]), task.encode(predictions[f"pred_{task.name}"]))
-    return encoded
-
-
-def _scores(encoded, rows=slice(None)):
-    gold, pred = (m[rows] for m in encoded["topics"])
-    supported = [i for i in range(gold.shape[1]) if gold[:, i].any()] or list(range(gold.shape[1]))
-    scores = {"topics_macro_f1": float(np.mean([f1(gold[:, i], pred[:, i]) for i in supported])),
-              "topics_micro_f1": float(f1(gold.ravel(), pred.ravel()))}
-    for task in SCHEME.single:
-        y, p = (codes[rows] for codes in encoded[task.name])
-        scores[f"{task.name}_macro_f1"] = float(np.mean([f1(y == c, p == c) for c in np.unique(y)]))
-        scores[f"{task.name}_accuracy"] = float(np.mean(y == p))
-        scores[f"{task.name}_kappa"] = cohen_kappa(y, p, len(task.classes))
-    return scores
-
-
-def task_scores(predictions):
-    """Headline scores: macro-F1 per task over the labels with gold support (all three
-    topics and the tone classes on the seed gold; no critical stance there), micro-F1 for
-    topics, accuracy and Cohen's kappa for tone and stance.
-
-    Averaging over supported labels keeps a bootstrap resample that happens to hold no
-    reconstruction sentence from scoring that topic as 0."""
-    return _scores(_encode(predictions))
-
-
 def per_label_table(predictions, n_boot=0, level=0.95, seed=0):
     """Precision, recall, F1 and support for every label of every task.
 
@@ -123,7 +92,7 @@ def per_label_table(predictions, n_boot=0, level=0.95, seed=0):
                   "predicted": int((pred == c).sum())} for i, c in enumerate(task.classes)]
     table = pd.DataFrame(rows)
     if n_boot:
-        encoded = _encode(predictions)
+        encoded = encode_predictions(predictions)
         samples = np.array([_label_f1s(encoded, rows) for rows in bootstrap_indices(predictions["article_id"].to_numpy(), n_boot, seed)])
         alpha = (1 - level) / 2
         with warnings.catch_warnings():  # a label absent from every resample (no critical gold) has no interval
@@ -198,20 +167,17 @@ def score_with_ci(predictions, n_boot=1000, level=0.95, seed=0):
         ``{name: {"value", "low", "high"}}``; the interval resamples articles, then
         sentences within them (see :func:`bootstrap_indices`).
     """
-    encoded = _encode(predictions)
-    point = _scores(encoded)
+    encoded = encode_predictions(predictions)
+    point = encoded_scores(encoded)
     if not n_boot:
         return {name: {"value": value, "low": np.nan, "high": np.nan} for name, value in point.items()}
-    samples = pd.DataFrame([_scores(encoded, rows) for rows in bootstrap_indices(predictions["article_id"].to_numpy(), n_boot, seed)])
+    samples = pd.DataFrame([encoded_scores(encoded, rows) for rows in bootstrap_indices(predictions["article_id"].to_numpy(), n_boot, seed)])
     alpha = (1 - level) / 2
     return {
         name: {"value": value, "low": float(np.nanquantile(samples[name], alpha)),
                "high": float(np.nanquantile(samples[name], 1 - alpha))}
         for name, value in point.items()
     }
-
-
-HEADLINE = ("topics_macro_f1", "tone_macro_f1", "stance_macro_f1")
 
 
 def train_test(train, test, model, priors=None, random_state=0, groups="article_id"):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import StanceInputError
-from ..evaluate.validation import HEADLINE
+from ..metrics import HEADLINE
 from ..io import write_table, write_text
 from ..labels import TOPICS, parse_topics
 from .config import design_label, parse_config, read_toml

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import StanceInputError
-from ..evaluate.validation import HEADLINE, headline_table
+from ..evaluate.validation import headline_table
+from ..metrics import HEADLINE
 from ..io import write_text
 from ..labels import SCHEME
 from ..report.tables import markdown_table
@@ -144,12 +145,10 @@ def render_figures(result, folder):
     return paths
 
 
-def readme_block(run, relative):
-    """The README results block of the run folder ``run`` (from its ``metrics.json``), its links
-    relative to the README's folder via ``relative`` (the run folder's path from there)."""
-    from .registry import load_run
-
-    result = load_run(run, tables=False)
+def readme_block(result, run, relative):
+    """The README results block of a run (``result``, e.g. :func:`~stance.experiments.registry.load_run` of
+    the folder ``run``), its links relative to the README's folder via ``relative`` (the run folder's path
+    from there)."""
     return "\n".join([RESULTS_START,
                       f"From run [`{Path(run).name}`]({relative}/summary.md) (`stance experiment run` of its `config.toml`):", "",
                       markdown_table(main_table(result)), "",
@@ -157,13 +156,13 @@ def readme_block(run, relative):
                       f"![learning curve]({relative}/figures/learning_curve.png)", RESULTS_END])
 
 
-def readme_results(run, readme):
-    """Replace the README block between the results markers with the run's main table and two figures;
-    return the README's path."""
+def readme_results(result, run, readme):
+    """Replace the README block between the results markers with the main table of ``result`` (the run in
+    the folder ``run``) and two of its figures; return the README's path."""
     run, readme = Path(run), Path(readme)
     text = readme.read_text(encoding="utf-8")
     if RESULTS_START not in text or RESULTS_END not in text:
         raise StanceInputError(readme, f"no {RESULTS_START} ... {RESULTS_END} block to fill")
-    block = readme_block(run, os.path.relpath(run, readme.parent))
+    block = readme_block(result, run, os.path.relpath(run, readme.parent))
     head, rest = text.split(RESULTS_START, 1)
     return write_text(head + block + rest.split(RESULTS_END, 1)[1], readme)

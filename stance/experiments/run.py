@@ -17,9 +17,10 @@ import pandas as pd
 
 from ..evaluate.analyses import ablation, learning_curve
 from ..errors import StanceInputError
-from ..evaluate.validation import (HEADLINE, article_predictions, article_scores, compare_models, group_scores, per_label_table,
-                          score_models, select_rows)
+from ..evaluate.validation import (article_predictions, article_scores, compare_models, group_scores, per_label_table,
+                                   score_models, select_rows)
 from ..labels import TOPICS
+from ..metrics import HEADLINE
 from .config import ExperimentConfig
 from .environment import environment
 from .gold import load_articles, load_gold, public_text, public_titles

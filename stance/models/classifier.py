@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..labels import SCHEME, TOPICS, topic_matrix
+from ..metrics import HEADLINE, task_scores
 from .estimators import CalibratedLinear, MultiLabelThresholds
 
 TASKS = SCHEME.tasks
@@ -174,8 +175,6 @@ class StanceClassifier(BaseEstimator):
 
     def score(self, X, y):
         """Mean macro-F1 over the tasks of the labels predicted for ``X`` against ``y`` (a target frame)."""
-        from ..evaluate.validation import HEADLINE, task_scores
-
         y = _targets(y, len(X))
         predicted = self.predict(X).add_prefix("pred_")
         scores = task_scores(pd.concat([y.reset_index(drop=True), predicted], axis=1))
