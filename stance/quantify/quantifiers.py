@@ -61,6 +61,22 @@ def _batch_weights(weights, n):
     return weights, False
 
 
+def _batch_with_prevalence(posteriors, weights, prevalence):
+    """The inputs of the EM-style fits broadcast to one batch size B: ``posteriors`` as floats (n, k),
+    the weights (B, n), the prevalence (B, k; a copy, free to change), each row's weight total (B, 1;
+    1 where it is 0), and whether one estimate (not a batch) was asked for."""
+    posteriors = np.asarray(posteriors, dtype=float)
+    batch, single = _batch_weights(weights, len(posteriors))
+    prevalence = np.asarray(prevalence, dtype=float)
+    single = single and prevalence.ndim == 1
+    prevalence = np.atleast_2d(prevalence)
+    size = max(len(batch), len(prevalence))
+    batch = np.broadcast_to(batch, (size, len(posteriors)))
+    prevalence = np.broadcast_to(prevalence, (size, posteriors.shape[1])).copy()
+    total = batch.sum(axis=1, keepdims=True)
+    return posteriors, batch, prevalence, np.where(total > 0, total, 1.0), single
+
+
 def weighted_mean(scores, weights=None):
     """Weighted mean of the rows of ``scores`` (n, k): (k,) for one weight vector, (B, k) for a batch."""
     batch, single = _batch_weights(weights, len(scores))
@@ -153,19 +169,10 @@ def expectation_maximisation(posteriors, train_prevalence, weights=None, epsilon
     -------
     array (k,) or (B, k)
     """
-    posteriors = np.asarray(posteriors, dtype=float)
-    batch, single = _batch_weights(weights, len(posteriors))
-    prior = np.asarray(train_prevalence, dtype=float)
-    single = single and prior.ndim == 1
-    prior = np.atleast_2d(prior)
-    size = max(len(batch), len(prior))
-    batch = np.broadcast_to(batch, (size, len(posteriors)))
-    prior = np.broadcast_to(prior, (size, posteriors.shape[1])).copy()
+    posteriors, batch, prior, total, single = _batch_with_prevalence(posteriors, weights, train_prevalence)
     empty = np.prod(prior, axis=1) == 0
     prior[empty] += epsilon
     prior /= prior.sum(axis=1, keepdims=True)
-    total = batch.sum(axis=1, keepdims=True)
-    total = np.where(total > 0, total, 1.0)
     estimate = prior.copy()
     active = np.ones(len(batch), dtype=bool)
     previous = None
@@ -278,17 +285,9 @@ def recalibrated_prior(posteriors, label_prevalence, weights=None, epsilon=EM_EP
 
     Returns (k,) or (B, k).
     """
-    posteriors = np.asarray(posteriors, dtype=float)
-    batch, single = _batch_weights(weights, len(posteriors))
-    target = np.asarray(label_prevalence, dtype=float)
-    single = single and target.ndim == 1
-    target = np.atleast_2d(target)
-    size = max(len(batch), len(target))
-    batch = np.broadcast_to(batch, (size, len(posteriors)))
-    target = np.broadcast_to(target, (size, posteriors.shape[1])) + epsilon
-    target = target / target.sum(axis=1, keepdims=True)
-    total = batch.sum(axis=1, keepdims=True)
-    total = np.where(total > 0, total, 1.0)
+    posteriors, batch, target, total, single = _batch_with_prevalence(posteriors, weights, label_prevalence)
+    target += epsilon
+    target /= target.sum(axis=1, keepdims=True)
     bias = np.ones_like(target)
     for _ in range(max_iter):
         scaled = bias[:, None, :] * posteriors[None]
