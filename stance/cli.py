@@ -176,12 +176,6 @@ def _label_on_dask(args, out):
     return 0
 
 
-def _is_catalogue_name(model):
-    from .models.catalogue import CATALOGUE, FAMILY_PREFIX
-
-    return model in CATALOGUE or model.startswith(FAMILY_PREFIX)
-
-
 def _cmd_train(args):
     import json
     from pathlib import Path
@@ -190,13 +184,13 @@ def _cmd_train(args):
 
     from .annotate.annotations import load_annotations
     from .io import write_text
-    from .models.catalogue import check_model
+    from .models.catalogue import check_model, is_model_name
     from .models.persistence import MODEL_FILE, save_classifier
     from .report.tables import format_table
     from .training import train_classifier
 
     model, name = args.model, None
-    if model is not None and not _is_catalogue_name(model) and Path(model).exists():
+    if model is not None and not is_model_name(model) and Path(model).exists():
         # A saved model (any estimator, e.g. one built in Python): retrained from its parameters on these annotations.
         from sklearn.base import clone
 

@@ -6,9 +6,9 @@ writes beside it (training data hash, sizes, the design and scores of its cross-
 """
 
 from .evaluate.validation import cross_val_predictions, score_with_ci
-from .models.catalogue import DEFAULT_MODEL, model_name, resolve_model
+from .models.catalogue import DEFAULT_MODEL, model_name
 from .models.persistence import data_hash
-from .models.training_data import resolve_priors, training_frame, training_targets
+from .models.training_data import fit_model, resolve_priors, training_frame
 
 
 def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, predictions=None, random_state=0,
@@ -56,5 +56,5 @@ def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, 
     if predictions is not None:
         metadata["cv"] = "leave-one-article-out"
         metadata["cv_metrics"] = score_with_ci(predictions, n_boot=n_boot, seed=random_state)
-    classifier = resolve_model(model, random_state).fit(train["text"], training_targets(train))
+    classifier = fit_model(gold, model, extra, random_state)
     return classifier, metadata

@@ -18,8 +18,8 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from ..labels import SCHEME, TOPICS, aggregate_articles, gold_scores, topic_matrix
 from ..metrics import HEADLINE, encode_predictions, encoded_scores, f1
-from ..models.catalogue import model_name, resolve_model
-from ..models.training_data import training_frame, training_targets
+from ..models.catalogue import model_name
+from ..models.training_data import fit_model
 from .splitters import GroupFolds
 
 
@@ -191,9 +191,7 @@ def train_test(train, test, model, priors=None, random_state=0, groups="article_
         shared = set(train[column]) & set(test[column])
         if shared:
             raise ValueError(f"train and test share {column} values: {sorted(shared)[:3]}")
-    rows = training_frame(train, priors)
-    fitted = resolve_model(model, random_state).fit(rows["text"], training_targets(rows))
-    predicted = fitted.predict(test["text"].tolist())
+    predicted = fit_model(train, model, priors, random_state).predict(test["text"].tolist())
     predicted.index = test.index
     return test.join(predicted.add_prefix("pred_"))
 

@@ -57,6 +57,11 @@ DEFAULT_MODEL = "combined"
 BASELINES = ("majority", "keywords_vader", "zero_shot")
 
 
+def is_model_name(text):
+    """Whether ``text`` has the form of a catalogue name (a known name or ``"families:..."``)."""
+    return text in CATALOGUE or text.startswith(FAMILY_PREFIX)
+
+
 def make_model(name=DEFAULT_MODEL, random_state=0):
     """A fresh, unfitted estimator for a catalogue name or ``"families:<family>,..."``.
 

@@ -1,4 +1,4 @@
-"""Training data: gold annotations plus marked synthetic priors.
+"""Training data (gold annotations plus marked synthetic priors) and fitting a model on it.
 
 ``stance/data/synthetic_priors.csv`` holds sentences written for the project (column
 ``origin`` = ``synthetic``) to give the models prior knowledge of classes the seeds
@@ -46,3 +46,12 @@ def training_targets(rows):
     from ..labels import SCHEME
 
     return rows[list(SCHEME.tasks)].reset_index(drop=True)
+
+
+def fit_model(gold, model, priors=None, random_state=None):
+    """A fresh estimator for ``model`` (a catalogue name, built; an estimator, cloned) fitted on the
+    ``gold`` rows plus the ``priors`` rows. ``random_state`` (when given) replaces the estimator's own."""
+    from .catalogue import resolve_model
+
+    rows = training_frame(gold, priors)
+    return resolve_model(model, random_state).fit(rows["text"], training_targets(rows))

@@ -88,12 +88,9 @@ def _training_rows(classifier):
 
 def _fit_predict(classifier, train, test, priors):
     """Predictions of ``test`` by a fresh copy of ``classifier`` (its parameters, unfitted) trained on ``train``."""
-    from sklearn.base import clone
+    from ..models.training_data import fit_model
 
-    from ..models.training_data import training_frame, training_targets
-
-    rows = training_frame(train, priors)
-    return _predicted(clone(classifier).fit(rows["text"], training_targets(rows)), test)
+    return _predicted(fit_model(train, classifier, priors), test)
 
 
 def _predicted(model, test):
