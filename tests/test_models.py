@@ -6,7 +6,7 @@ from sklearn.pipeline import make_pipeline
 
 import stance
 from stance.evaluate import bootstrap_samples, cross_val_predictions
-from stance.features import LexiconCounts, VaderScores, make_features
+from stance.features import LexiconCounts, TargetedCues, VaderScores, make_features
 from stance.models import StanceClassifier, save_classifier
 from stance.models.baselines import KeywordTopics, MajorityClass, VaderTone
 from stance.models.catalogue import CATALOGUE, feature_families, make_model
@@ -45,6 +45,33 @@ def test_packaged_lexicon_separates_missile_deliveries_from_strikes():
     names = list(counts.names_)
     strike = counts.transform(["A Russian missile strike hit Kharkiv."])[0]
     assert strike[names.index("violence")] >= 1
+
+
+def test_targeted_cues_count_a_cue_by_the_side_it_is_aimed_at():
+    cues = TargetedCues(log_scale=False).fit()
+    names = list(cues.get_feature_names_out())
+    rows = cues.transform([
+        "Zelensky is a corrupt dictator who cancelled elections.",
+        "Putin is a corrupt dictator who jails his critics.",
+        "I will not vote for another blank cheque for Ukraine.",
+        "We condemn Russia's brutal invasion.",
+        "A corrupt official was dismissed in the far north of the province, unrelated to anything at all in Kyiv.",
+    ])
+    column = {name: rows[:, names.index(name)].tolist() for name in names}
+    assert column["targeted:opposition@ukraine"] == [2, 0, 1, 0, 0]  # "corrupt", "dictator"; "blank cheque"
+    assert column["targeted:opposition@russia"] == [0, 2, 0, 0, 0]
+    assert column["targeted:condemnation@russia"] == [0, 0, 0, 3, 0]  # "condemn", "brutal", "invasion"
+    assert rows[4].sum() == 0  # the only target is more than `window` words from the cue
+
+
+def test_targeted_cues_read_their_sides_from_the_lexicon(tmp_path):
+    path = tmp_path / "lex.toml"
+    path.write_text('[cues.opposition]\nterms = ["oppose*"]\n[targets.aid]\nterms = ["aid"]\n', encoding="utf-8")
+    cues = TargetedCues(cues=("opposition",), lexicon_path=str(path), log_scale=False).fit()
+    assert list(cues.get_feature_names_out()) == ["targeted:opposition@aid"]
+    assert cues.transform(["We oppose more aid.", "We oppose it."]).tolist() == [[1.0], [0.0]]
+    with pytest.raises(ValueError, match="condemnation"):
+        TargetedCues(cues=("condemnation",), lexicon_path=str(path)).fit()
 
 
 def test_vader_scores_shape_and_sign():

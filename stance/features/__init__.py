@@ -2,7 +2,7 @@
 
 :func:`make_features` assembles the feature families by name:
 ``word`` and ``char`` (TF-IDF), ``lexicon`` (topic terms), ``cues`` (stance cues),
-``vader``, ``embeddings``, ``descriptions`` (similarity to the label descriptions) and ``finetuned``
+``targeted`` (stance cues by the side they are aimed at), ``vader``, ``embeddings``, ``descriptions`` (similarity to the label descriptions) and ``finetuned``
 (the encoder fine-tuned SetFit-style on the training labels; it needs them: ``fit(texts, labels)``).
 """
 
@@ -11,9 +11,10 @@ from sklearn.pipeline import FeatureUnion
 
 from .embeddings import DescriptionSimilarity, SentenceEmbeddings
 from .lexicon import LexiconCounts, load_lexicon
+from .targets import TargetedCues
 from .vader import VaderScores
 
-FAMILIES = ("word", "char", "lexicon", "cues", "vader", "embeddings", "descriptions", "finetuned")
+FAMILIES = ("word", "char", "lexicon", "cues", "targeted", "vader", "embeddings", "descriptions", "finetuned")
 
 
 def make_family(name, lexicon_path=None):
@@ -26,6 +27,8 @@ def make_family(name, lexicon_path=None):
         return LexiconCounts("topics", lexicon_path)
     if name == "cues":
         return LexiconCounts("cues", lexicon_path)
+    if name == "targeted":
+        return TargetedCues(lexicon_path=lexicon_path)
     if name == "vader":
         return VaderScores()
     if name == "embeddings":
@@ -44,4 +47,4 @@ def make_features(families, lexicon_path=None):
     return FeatureUnion([(name, make_family(name, lexicon_path)) for name in families])
 
 
-__all__ = ["FAMILIES", "DescriptionSimilarity", "LexiconCounts", "SentenceEmbeddings", "VaderScores", "load_lexicon", "make_family", "make_features"]
+__all__ = ["FAMILIES", "DescriptionSimilarity", "LexiconCounts", "SentenceEmbeddings", "TargetedCues", "VaderScores", "load_lexicon", "make_family", "make_features"]

@@ -44,6 +44,8 @@ CATALOGUE = {
     "combined_lexical": _linear(("word", "char", "lexicon", "cues", "vader")),
     # The same models deciding tone and stance by probability over class share (rare classes win more often).
     "combined_balanced": _linear(DEFAULT_FAMILIES, decision="balanced"),
+    # Stance cues counted by the side of the war they are aimed at ("corrupt" next to Zelensky or to Putin).
+    "combined_targeted": _linear((*DEFAULT_FAMILIES, "targeted")),
     "combined_descriptions": _linear((*DEFAULT_FAMILIES, "descriptions")),
     # all-MiniLM-L6-v2 fine-tuned SetFit-style on the training labels in place of the frozen encoder.
     "combined_finetuned": _linear(("word", "lexicon", "cues", "vader", "finetuned")),

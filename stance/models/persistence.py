@@ -28,6 +28,7 @@ TRUSTED_TYPES = sorted([
     "stance.features.embeddings.SentenceEmbeddings",
     "stance.features.finetuned.FineTunedEmbeddings",
     "stance.features.lexicon.LexiconCounts",
+    "stance.features.targets.TargetedCues",
     "stance.features.vader.VaderScores",
     "stance.models.baselines.KeywordTopics",
     "stance.models.baselines.MajorityClass",
