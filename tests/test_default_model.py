@@ -8,7 +8,7 @@ import pytest
 
 import stance
 from stance.labels import SCHEME_VERSION, TOPICS
-from stance.models.catalogue import DEFAULT_MODEL
+from stance.models.catalogue import DEFAULT_MODEL, make_model
 from stance.models.classifier import LABEL_COLUMNS
 from stance.experiments import load_gold
 from stance.models.persistence import data_hash
@@ -55,11 +55,10 @@ def test_label_sentences_accepts_the_sentence_frame(default, seed_sentences):
     ("Germany will deliver 40 Leopard tanks and armoured vehicles to Kyiv next month.", "military_aid", True),
     ("Norway announced a new package of artillery ammunition and air defence missiles for Ukraine.", "military_aid", True),
     ("Allied leaders discussed when Ukraine could begin accession talks to join NATO.", "nato_membership", True),
-    pytest.param("The summit declaration says Ukraine's future is in the Alliance and an invitation will follow.",
-                 "nato_membership", True,
-                 marks=pytest.mark.xfail(strict=True, reason="known error of the default trained on both gold sets "
-                                         "(one NATO-membership sentence in the 520 U.S. ones): 'the Alliance' without "
-                                         "'NATO' or 'membership' gets p = 0.26; strict, so a fix shows up")),
+    # 'the Alliance' without 'NATO': a known error of the earlier default (p = 0.26), fixed by the lexicon's
+    # Alliance phrasing ("future is in the Alliance", "join the Alliance").
+    ("The summit declaration says Ukraine's future is in the Alliance and an invitation will follow.",
+     "nato_membership", True),
     ("The World Bank will finance rebuilding Ukraine's destroyed power plants and housing.", "reconstruction", True),
     ("Investors met in Rome to plan the recovery and reconstruction of Ukraine's economy.", "reconstruction", True),
     ("A Russian missile strike on the city killed twelve civilians overnight.", "military_aid", False),
@@ -105,10 +104,11 @@ def test_installed_package_loads_the_default_offline_from_an_unrelated_folder(bu
 # Unseen sentences of the genres the critical-voices gold brought (written here, in none of the corpora).
 @pytest.mark.parametrize("sentence, stance_label, topic", [
     ("Western weapons only prolong the war and the suffering, and the shipments must stop.", "critical", "military_aid"),
-    pytest.param("I will not vote for another blank cheque for Ukraine while our own border is wide open.", "critical", None,
-                 marks=pytest.mark.xfail(strict=True, reason="known error of the default chosen by leave-one-corpus-out: "
-                                         "neutral (stance score +0.01); the balanced-decision variant says critical but "
-                                         "loses on the LOCO mean; members of Congress give 4 critical gold sentences")),
+    # Neutral under the earlier default (stance score +0.01): opposition cues were counted whoever they
+    # were aimed at, and the gold aims them at Putin; the targeted cues tell the sides apart.
+    ("I will not vote for another blank cheque for Ukraine while our own border is wide open.", "critical", None),
+    ("Zelensky is a corrupt dictator who cancelled elections.", "critical", None),
+    ("Putin is a corrupt dictator who started this war.", "supportive", None),
     ("Ukraine's future is in NATO.", "supportive", "nato_membership"),
 ])
 def test_unseen_stance_sentences(default, sentence, stance_label, topic):
@@ -124,13 +124,33 @@ def test_donors_pledging_to_rebuild_the_grid_is_reconstruction(default):
     assert "reconstruction" in labelled["topics"], labelled["topics"]
 
 
-def test_the_shipped_estimators_have_every_parameter_of_today(default):
-    # Saved before random_state existed and before the classifier was an estimator: restored with the
-    # defaults, so clone and get_params work, and a clone refits to the same kind of model.
+def test_the_shipped_model_is_an_estimator_of_the_default_spec(default):
     from sklearn.base import clone
 
     for model in default.estimators_.values():
         assert clone(model).get_params(deep=False)["random_state"] == 0
     params = clone(default).get_params(deep=False)
     assert params["random_state"] == 0
-    assert [name for name, _ in params["features"].transformer_list] == ["word", "lexicon", "cues", "vader", "embeddings"]
+    assert [name for name, _ in params["features"].transformer_list] == \
+        [name for name, _ in make_model(DEFAULT_MODEL).features.transformer_list]
+
+
+def test_a_model_saved_before_the_estimator_layout_loads_as_that_estimator(default):
+    # Files written before the classifier was an estimator hold ``spec, metadata, features, models``, and
+    # their task estimators lack parameters added since (random_state): both are restored on load.
+    import pickle
+
+    from sklearn.base import clone
+
+    from stance.models.classifier import StanceClassifier
+
+    models = {task: pickle.loads(pickle.dumps(model)) for task, model in default.estimators_.items()}
+    for model in models.values():
+        del model.__dict__["random_state"]
+    legacy = StanceClassifier.__new__(StanceClassifier)
+    legacy.__dict__.update({"spec": DEFAULT_MODEL, "metadata": {}, "features": default.features_, "models": models})
+    restored = pickle.loads(pickle.dumps(legacy))  # as skops and pickle load: the parts first, then the whole
+    texts = ["The UK will send 14 tanks.", "Not one more dollar for Ukraine."]
+    assert restored.predict(texts).equals(default.predict(texts))
+    assert all(clone(m).get_params(deep=False)["random_state"] == 0 for m in restored.estimators_.values())
+    assert clone(restored).get_params(deep=False)["random_state"] == 0
