@@ -17,7 +17,7 @@ import warnings
 import pytest
 from sklearn.utils.estimator_checks import check_estimator
 
-from stance.features import DescriptionSimilarity, LexiconCounts, SentenceEmbeddings, VaderScores
+from stance.features import DescriptionSimilarity, LexiconCounts, SentenceEmbeddings, TargetedCues, VaderScores
 from stance.models.baselines import KeywordTopics, MajorityClass, VaderTone, ZeroShotSimilarity
 from stance.models.estimators import CalibratedLinear, MultiLabelThresholds
 
@@ -78,6 +78,7 @@ REQUIRED = ["check_estimator_cloneable", "check_estimator_repr", "check_no_attri
 
 ESTIMATORS = {
     "LexiconCounts": (LexiconCounts(), READS_TEXT_ROWS),
+    "TargetedCues": (TargetedCues(), READS_TEXT_ROWS),
     "VaderScores": (VaderScores(), {**READS_TEXT_ROWS, "check_transformers_unfitted": STATELESS}),
     "SentenceEmbeddings": (SentenceEmbeddings(), {**READS_TEXT_ROWS, "check_transformers_unfitted": STATELESS}),
     "DescriptionSimilarity": (DescriptionSimilarity(), READS_TEXT_ROWS),
