@@ -56,12 +56,25 @@ def test_targeted_cues_count_a_cue_by_the_side_it_is_aimed_at():
         "I will not vote for another blank cheque for Ukraine.",
         "We condemn Russia's brutal invasion.",
         "A corrupt official was dismissed in the far north of the province, unrelated to anything at all in Kyiv.",
+        "Europe must stop funding Putin's war machine.",  # "funding" inside the cue is not its target
+        "Europe must stop funding the war.",  # no target outside the cue
+        "Ukraine, corrupt, Russia.",  # a tie: half for each side
     ])
     column = {name: rows[:, names.index(name)].tolist() for name in names}
-    assert column["targeted:opposition@ukraine"] == [2, 0, 1, 0, 0]  # "corrupt", "dictator"; "blank cheque"
-    assert column["targeted:opposition@russia"] == [0, 2, 0, 0, 0]
-    assert column["targeted:condemnation@russia"] == [0, 0, 0, 3, 0]  # "condemn", "brutal", "invasion"
-    assert rows[4].sum() == 0  # the only target is more than `window` words from the cue
+    assert column["targeted:opposition@ukraine"] == [2, 0, 1, 0, 0, 0, 0, 0.5]  # "corrupt", "dictator"; "blank cheque"
+    assert column["targeted:opposition@russia"] == [0, 2, 0, 0, 0, 1, 0, 0.5]
+    assert column["targeted:condemnation@russia"] == [0, 0, 0, 3, 0, 0, 0, 0]  # "condemn", "brutal", "invasion"
+    assert rows[4].sum() == 0 and rows[6].sum() == 0  # the only target is beyond `window` words / inside the cue
+
+
+def test_targeted_cues_measure_from_both_ends_of_a_cue():
+    cues = TargetedCues(cues=("pledge",), window=1, log_scale=False).fit()
+    names = list(cues.get_feature_names_out())
+    # "for as long as it takes" spans six words: Ukraine right after its last word is 1 word away.
+    row = cues.transform(["We will stand for as long as it takes Ukraine."])[0]
+    assert row[names.index("targeted:pledge@ukraine")] >= 1
+    with pytest.raises(ValueError, match="window"):
+        TargetedCues(window=-1).fit()
 
 
 def test_targeted_cues_read_their_sides_from_the_lexicon(tmp_path):

@@ -44,6 +44,18 @@ def term_pattern(terms):
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
 
 
+def cached_counts(kind, settings, X, count, width, log_scale):
+    """Count rows of the texts ``X`` through the row cache, ``log1p``-scaled when ``log_scale``.
+
+    ``count`` maps a list of texts to their rows (``width`` numbers each). The cache namespace is
+    ``kind`` with a short hash of ``settings`` (the terms and anything else the counts depend on),
+    so each text's key does not hash the whole term list and other settings never share rows.
+    """
+    namespace = f"{kind}:" + hashlib.sha1(repr(settings).encode("utf-8")).hexdigest()
+    counts = ROWS.rows(namespace, _as_texts(X), count, width)
+    return np.log1p(counts) if log_scale else counts
+
+
 def _as_texts(X):
     """One string per row: from an iterable of strings or an array with a single column."""
     if isinstance(X, np.ndarray):
@@ -89,14 +101,11 @@ class LexiconCounts(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         patterns = self._patterns()
-        # One short cache namespace per lexicon, so each text's key does not hash the whole term list.
-        namespace = "lexicon:" + hashlib.sha1(repr(self.terms_).encode("utf-8")).hexdigest()
 
         def count(texts):
             return [[len(p.findall(t)) for p in patterns] for t in texts]
 
-        counts = ROWS.rows(namespace, _as_texts(X), count, len(patterns))
-        return np.log1p(counts) if self.log_scale else counts
+        return cached_counts("lexicon", self.terms_, X, count, len(patterns), self.log_scale)
 
     def matches(self, text):
         """Return ``{entry: [matched terms]}`` for one text (used by ``explain``)."""

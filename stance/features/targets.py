@@ -6,21 +6,22 @@ aggression" and critical before "another aid package". A plain count of the cue 
 family) cannot tell them apart, and the gold teaches it the majority reading (opposition words
 are mostly aimed at Russia there). This family counts each match of a cue section by the side
 named by the nearest target mention within a few words, as target-dependent sentiment models do.
+Nearness stands in for syntax: "Russia's invasion of Ukraine is illegal" aims "illegal" at the
+nearer mention, Ukraine; the model weighs these counts beside the other features.
 
 The target terms are data: ``[targets.<side>]`` sections of the lexicon (``ukraine``: the country,
 its leaders and the support it receives; ``russia``: Russia and its leaders).
 """
 
-import hashlib
 import re
 from bisect import bisect_right
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .cache import ROWS
-from .lexicon import _as_texts, load_lexicon, term_pattern
+from .lexicon import cached_counts, load_lexicon, term_pattern
 
 WORD = re.compile(r"\S+")
 
@@ -33,8 +34,10 @@ class TargetedCues(TransformerMixin, BaseEstimator):
     cues : tuple of str
         Names of ``[cues.<name>]`` lexicon sections to count.
     window : int
-        A target counts when it is at most this many words before or after the cue; a cue
-        with no target within the window is not counted.
+        A target counts when it is at most this many words before the cue's first word or
+        after its last; a cue with no target within the window is not counted, a cue with
+        targets of two sides at the same distance counts half for each. Target words inside
+        the cue itself ("stop funding", "blank cheque") are not its target.
     lexicon_path : str or None
         A lexicon TOML file; None uses the packaged lexicon.
     log_scale : bool
@@ -52,6 +55,8 @@ class TargetedCues(TransformerMixin, BaseEstimator):
         self.log_scale = log_scale
 
     def fit(self, X=None, y=None):
+        if not isinstance(self.window, Integral) or self.window < 0:
+            raise ValueError(f"window must be a whole number of words >= 0, got {self.window!r}")
         lexicon = load_lexicon(self.lexicon_path)
         targets, cues = lexicon.get("targets", {}), lexicon.get("cues", {})
         missing = [c for c in self.cues if c not in cues]
@@ -67,35 +72,38 @@ class TargetedCues(TransformerMixin, BaseEstimator):
     def _count(self, text, cue_patterns, target_patterns):
         starts = [m.start() for m in WORD.finditer(text)]
 
-        def word_index(offset):
-            return bisect_right(starts, offset) - 1
+        def words(match):  # the first and last word a match covers
+            return bisect_right(starts, match.start()) - 1, bisect_right(starts, match.end() - 1) - 1
 
-        targets = [(word_index(m.start()), side) for side, p in enumerate(target_patterns) for m in p.finditer(text)]
+        targets = [(match.span(), words(match)[0], side)
+                   for side, pattern in enumerate(target_patterns) for match in pattern.finditer(text)]
         row = np.zeros((len(cue_patterns), len(target_patterns)))
-        if not targets:
-            return row.ravel()
-        positions = np.array([t[0] for t in targets])
-        sides = [t[1] for t in targets]
         for c, pattern in enumerate(cue_patterns):
-            for match in pattern.finditer(text):
-                distance = np.abs(positions - word_index(match.start()))
-                nearest = int(np.argmin(distance))
-                if distance[nearest] <= self.window:
-                    row[c, sides[nearest]] += 1
+            for cue in pattern.finditer(text):
+                first, last = words(cue)
+                # A target inside the cue ("stop funding", "blank cheque") says nothing of its aim.
+                around = [(max(first - word, word - last, 0), side) for (start, end), word, side in targets
+                          if end <= cue.start() or start >= cue.end()]
+                if not around:
+                    continue
+                nearest = min(distance for distance, _ in around)
+                if nearest > self.window:
+                    continue
+                sides = {side for distance, side in around if distance == nearest}
+                for side in sides:  # a tie between sides counts half for each
+                    row[c, side] += 1 / len(sides)
         return row.ravel()
 
     def transform(self, X):
         check_is_fitted(self, "names_")
         cue_patterns = [term_pattern(tuple(t)) for t in self.cue_terms_]
         target_patterns = [term_pattern(tuple(t)) for t in self.target_terms_]
-        settings = repr((self.cue_terms_, self.target_terms_, self.window))
-        namespace = "targeted:" + hashlib.sha1(settings.encode("utf-8")).hexdigest()
 
         def count(texts):
             return [self._count(t, cue_patterns, target_patterns) for t in texts]
 
-        counts = ROWS.rows(namespace, _as_texts(X), count, len(self.names_))
-        return np.log1p(counts) if self.log_scale else counts
+        settings = (self.cue_terms_, self.target_terms_, self.window)
+        return cached_counts("targeted", settings, X, count, len(self.names_), self.log_scale)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "names_")
