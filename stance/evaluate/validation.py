@@ -299,7 +299,12 @@ def headline_table(scores):
     return table.loc[order].reset_index()
 
 
+def headline_means(scores):
+    """Per model, the mean of the three headline macro-F1 scores of ``scores`` (long: ``model, metric, value``)."""
+    return scores[scores["metric"].isin(HEADLINE)].groupby("model")["value"].mean()
+
+
 def best_model(scores, candidates):
     """The candidate with the highest mean of the three headline macro-F1 scores."""
-    means = scores[scores["metric"].isin(HEADLINE) & scores["model"].isin(candidates)].groupby("model")["value"].mean()
-    return str(means.idxmax())
+    means = headline_means(scores)
+    return str(means[means.index.isin(candidates)].idxmax())
