@@ -383,15 +383,12 @@ def test_calibrated_linear_in_a_pipeline_with_clone_and_params():
 
 
 def test_random_state_reaches_the_folds_and_the_default_estimator():
-    from stance.models.estimators import CalibratedLinear, inner_folds
+    from stance.models.estimators import CalibratedLinear
 
     features = make_features(("word", "lexicon")).fit(TEXTS)
     X = features.transform(TEXTS * 3)
     tone = CalibratedLinear(random_state=7).fit(X, TONE * 3)
-    folds = [test.tolist() for _, test in tone.model_.cv]
-    assert folds == [test.tolist() for _, test in inner_folds(np.array(TONE * 3), None, 3, random_state=7)]
-    assert folds != [test.tolist() for _, test in inner_folds(np.array(TONE * 3), None, 3, random_state=0)]
-    assert tone.model_.estimator.random_state == 7
+    assert tone.model_.cv.random_state == 7 and tone.model_.estimator.random_state == 7
     topics = MultiLabelThresholds(cv=2, random_state=7).fit(X, stance.labels.topic_matrix(TOPICS * 3))
     assert {e.random_state for e in topics.estimators_} == {7}
 
@@ -409,68 +406,3 @@ def test_an_estimator_saved_before_a_parameter_existed_restores_its_default():
     restored = pickle.loads(pickle.dumps(model))
     assert restored.get_params() == CalibratedLinear().get_params()
     assert np.array_equal(restored.predict_proba(X), expected) and clone(restored).random_state == 0
-
-
-def test_inner_folds_keep_groups_apart_and_never_test_on_the_priors():
-    from stance.models.estimators import inner_folds
-
-    y = np.array(["a", "b"] * 12 + ["a", "b", "a"])
-    groups = np.array([f"g{i // 4}" for i in range(24)] + [None, None, None], dtype=object)
-    folds = inner_folds(y, groups, n_splits=3, random_state=0)
-    assert len(folds) == 3
-    tested = np.concatenate([test for _, test in folds])
-    assert sorted(tested.tolist()) == list(range(24))  # every grouped row tested once, no prior
-    for train, test in folds:
-        assert {24, 25, 26} <= set(train.tolist())
-        assert not set(groups[train].tolist()) & set(groups[test].tolist())
-    again = inner_folds(y, groups, n_splits=3, random_state=0)
-    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(folds, again))
-    # Without groups: shuffled stratified folds over every row.
-    assert sorted(np.concatenate([t for _, t in inner_folds(y, None, 3)]).tolist()) == list(range(27))
-    with pytest.raises(ValueError, match="groups has 2 values"):
-        inner_folds(y, groups[:2])
-
-
-def test_a_tuned_decision_lets_a_rare_class_win_where_argmax_buries_it():
-    from sklearn.metrics import f1_score
-
-    from stance.models.estimators import PRIOR_POWER_GRID, CalibratedLinear
-
-    rng = np.random.default_rng(0)
-    X = np.concatenate([rng.normal(0, 1, (300, 1)), rng.normal(1.5, 1, (30, 1))])
-    y = np.array(["common"] * 300 + ["rare"] * 30)
-    groups = [f"article-{i % 40}" for i in range(330)]
-    argmax = CalibratedLinear().fit(X, y)
-    tuned = CalibratedLinear(decision="tuned").fit(X, y, groups=groups)
-    assert argmax.prior_power_ == 0.0 and CalibratedLinear(decision="balanced").fit(X, y).prior_power_ == 1.0
-    assert tuned.prior_power_ in PRIOR_POWER_GRID and tuned.prior_power_ > 0
-    assert (tuned.predict(X) == "rare").sum() > (argmax.predict(X) == "rare").sum()
-    assert f1_score(y, tuned.predict(X), pos_label="rare") > f1_score(y, argmax.predict(X), pos_label="rare")
-    np.testing.assert_array_equal(tuned.predict_proba(X), CalibratedLinear().fit(X, y, groups=groups).predict_proba(X))
-    with pytest.raises(ValueError, match="decision must be"):
-        CalibratedLinear(decision="best").fit(X, y)
-
-
-def test_training_passes_the_outer_groups_to_the_inner_folds(monkeypatch):
-    from stance.evaluate.validation import train_test
-    from stance.models.training_data import training_groups
-
-    gold = pd.DataFrame({"article_id": ["a", "a", "b", "b", "c", "c", "d", "d"], "sentence_id": list("12345678"),
-                         "gold_set": ["x"] * 4 + ["y"] * 4, "text": TEXTS, "topics": TOPICS, "tone": TONE, "stance": STANCE})
-    priors = gold.iloc[:2].assign(article_id=None)
-    assert training_groups(gold, priors, "gold_set") == ["x"] * 4 + ["y"] * 4 + [None, None]
-    assert training_groups(gold, priors, None) is None
-    with pytest.raises(ValueError, match="no column 'corpus'"):
-        training_groups(gold, priors, "corpus")
-    seen = []
-    original = StanceClassifier.fit
-
-    def spy(self, texts, y, groups=None):
-        seen.append(groups)
-        return original(self, texts, y, groups)
-
-    monkeypatch.setattr(StanceClassifier, "fit", spy)
-    train_test(gold.iloc[:6], gold.iloc[6:], "majority", priors, groups="article_id")
-    assert seen == [["a", "a", "b", "b", "c", "c", None, None]]
-    with pytest.raises(ValueError, match="groups has 3 values"):
-        original(make_model("majority"), TEXTS, TARGETS.iloc[:8], groups=["a", "b", "c"])

@@ -185,15 +185,13 @@ def train_test(train, test, model, priors=None, random_state=0, groups="article_
 
     ``model`` is a catalogue name or an unfitted estimator (cloned). Returns the ``test`` rows
     with the predictions, as :func:`cross_val_predictions` does; refuses a ``groups`` value
-    (an article by default) on both sides. The model's inner folds (calibration, thresholds,
-    decisions) keep the same ``groups`` apart, so they mirror the outer design: a model
-    evaluated on unseen corpora tunes itself on corpora its inner folds did not see.
+    (an article by default) on both sides.
     """
     for column in dict.fromkeys((groups, "article_id")):
         shared = set(train[column]) & set(test[column])
         if shared:
             raise ValueError(f"train and test share {column} values: {sorted(shared)[:3]}")
-    predicted = fit_model(train, model, priors, random_state, groups=groups).predict(test["text"].tolist())
+    predicted = fit_model(train, model, priors, random_state).predict(test["text"].tolist())
     predicted.index = test.index
     return test.join(predicted.add_prefix("pred_"))
 

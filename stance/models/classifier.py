@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..labels import SCHEME, TOPICS, topic_matrix
 from ..metrics import HEADLINE, task_scores
-from .estimators import CalibratedLinear, MultiLabelThresholds, fit_grouped
+from .estimators import CalibratedLinear, MultiLabelThresholds
 
 TASKS = SCHEME.tasks
 LABEL_COLUMNS = [*(f"p_{t}" for t in TOPICS), "topics", *SCHEME.score_columns()]
@@ -74,8 +74,8 @@ class StanceClassifier(BaseEstimator):
     estimators_ : dict
         ``{task: fitted estimator}`` for every task of the scheme.
 
-    ``fit(X, y, groups=None)``: ``X`` a sequence of strings, ``y`` a DataFrame with a column per
-    task (``topics`` holding lists of topic names, ``tone``, ``stance`` holding class names).
+    ``fit(X, y)``: ``X`` a sequence of strings, ``y`` a DataFrame with a column per task
+    (``topics`` holding lists of topic names, ``tone``, ``stance`` holding class names).
     ``predict(X)`` returns a DataFrame of :data:`LABEL_COLUMNS`; ``score(X, y)`` the mean of
     the tasks' macro-F1 (what model selection maximises).
     """
@@ -94,17 +94,10 @@ class StanceClassifier(BaseEstimator):
         return {task: _seeded(given[task] if given[task] is not None else defaults.get(task, CalibratedLinear()),
                               self.random_state) for task in TASKS}
 
-    def fit(self, X, y, groups=None):
-        """Fit the features on ``X`` and one estimator per task on the columns of ``y``; return self.
-
-        ``groups`` (optional, one value per text: its article or corpus; None for a synthetic
-        prior) go to the task estimators whose ``fit`` takes them, so that their inner folds
-        calibrate and decide on sources they did not train on.
-        """
+    def fit(self, X, y):
+        """Fit the features on ``X`` and one estimator per task on the columns of ``y``; return self."""
         texts = [str(t) for t in X]
         y = _targets(y, len(texts))
-        if groups is not None and len(groups) != len(texts):
-            raise ValueError(f"X has {len(texts)} texts but groups has {len(groups)} values")
         if self.features is None:
             from ..features import make_features
 
@@ -120,9 +113,9 @@ class StanceClassifier(BaseEstimator):
             joint = [f"{s}|{t}" for s, t in zip(y["stance"], y["tone"])]
             inputs = self.features_.fit_transform(texts, joint)
         estimators = self._task_estimators()
-        fit_grouped(estimators["topics"], inputs, topic_matrix(y["topics"]), groups)
+        estimators["topics"].fit(inputs, topic_matrix(y["topics"]))
         for task in SCHEME.single:
-            fit_grouped(estimators[task.name], inputs, np.asarray(y[task.name]), groups)
+            estimators[task.name].fit(inputs, np.asarray(y[task.name]))
         self.estimators_ = estimators
         return self
 

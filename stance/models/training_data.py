@@ -13,7 +13,6 @@ import pandas as pd
 
 from ..annotate.annotations import validate_labels
 from ..ingest.corpus import read_csv_frame
-from .estimators import fit_grouped
 
 PRIORS_FILE = "synthetic_priors.csv"
 
@@ -49,23 +48,10 @@ def training_targets(rows):
     return rows[list(SCHEME.tasks)].reset_index(drop=True)
 
 
-def training_groups(gold, priors=None, groups=None):
-    """The group of every training row (gold rows, then priors): the ``groups`` column of ``gold``
-    (e.g. ``gold_set`` or ``article_id``), None for every prior; None when ``groups`` is None."""
-    if groups is None:
-        return None
-    if groups not in gold.columns:
-        raise ValueError(f"the gold has no column {groups!r} to group the inner folds by")
-    return [*gold[groups].tolist(), *([None] * (0 if priors is None else len(priors)))]
-
-
-def fit_model(gold, model, priors=None, random_state=None, groups=None):
+def fit_model(gold, model, priors=None, random_state=None):
     """A fresh estimator for ``model`` (a catalogue name, built; an estimator, cloned) fitted on the
-    ``gold`` rows plus the ``priors`` rows. ``random_state`` (when given) replaces the estimator's own.
-    ``groups``: a column of ``gold`` whose values the model's inner folds keep apart (see
-    :meth:`stance.models.classifier.StanceClassifier.fit`); None: shuffled inner folds."""
+    ``gold`` rows plus the ``priors`` rows. ``random_state`` (when given) replaces the estimator's own."""
     from .catalogue import resolve_model
 
     rows = training_frame(gold, priors)
-    return fit_grouped(resolve_model(model, random_state), rows["text"], training_targets(rows),
-                       training_groups(gold, priors, groups))
+    return resolve_model(model, random_state).fit(rows["text"], training_targets(rows))
