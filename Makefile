@@ -39,7 +39,7 @@ annotations: $(STAMP)
 	$(BIN)/stance annotations build annotations/us-government-2022 --corpus us-government-2022 \
 		--name "U.S. government corpus" --gold stance/data/gold/us-government-2022.csv \
 		--report docs/annotation_agreement_us.md --stats docs/label_statistics_us.md
-	$(BIN)/stance annotations build annotations/critical-voices annotations/critical-voices-2 --name "critical voices and new genres" \
+	$(BIN)/stance annotations build annotations/critical-voices annotations/critical-voices-2 annotations/critical-voices-3 --name "critical voices and new genres" \
 		--gold 'stance/data/gold/{corpus}.csv' \
 		--report docs/annotation_agreement_critical_voices.md --stats docs/label_statistics_critical_voices.md
 
@@ -67,6 +67,7 @@ us-batch: $(STAMP)
 critical-voices-batch: $(STAMP)
 	$(BIN)/stance sample --plan annotations/critical-voices/plan.toml --out annotations/critical-voices/batch.csv
 	$(BIN)/stance sample --plan annotations/critical-voices-2/plan.toml --out annotations/critical-voices-2/batch.csv
+	$(BIN)/stance sample --plan annotations/critical-voices-3/plan.toml --out annotations/critical-voices-3/batch.csv
 
 # Put the main table and two figures of a run (RUN=experiments/results/<run>) into the README.
 readme-results: $(STAMP)

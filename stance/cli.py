@@ -93,6 +93,11 @@ def _cmd_annotations_build(args):
     batch_path = folders[0] / "batch.csv"
     batches = [read_table(f / "batch.csv", ["sentence_id"]) for f in folders if (f / "batch.csv").exists()]
     batch = pd.concat(batches, ignore_index=True) if batches else None
+    if batch is not None and "sample" in batch:
+        # A sentence of an earlier targeted sample that a later random sample draws again is labelled once,
+        # in the earlier folder, and counts as random (the random sample's estimates need it).
+        drawn_again = batch["sentence_id"].duplicated(keep=False) & batch["sample"].eq("random")
+        batch = batch[~(batch["sentence_id"].isin(batch.loc[drawn_again, "sentence_id"]) & ~drawn_again)]
     for frame, what in ((passes[0], "pass A"), (passes[1], "pass B"), (batch, "batch")):
         if frame is not None and frame["sentence_id"].duplicated().any():
             raise StanceInputError(folders[-1], f"{what}: sentence {frame.loc[frame['sentence_id'].duplicated(), 'sentence_id'].iloc[0]} is in two folders")

@@ -211,3 +211,22 @@ def test_no_committed_file_holds_a_sentence_of_a_data_home_corpus(bundled_gold):
         content = path.read_text(encoding="utf-8", errors="ignore")
         leaked = [t for t in long_sentences if t in content]
         assert not leaked, f"{name} holds a sentence of a data-home corpus: {leaked[0][:60]!r}"
+
+
+def test_critical_voices_build_reproduces_the_committed_gold_and_counts_redrawn_sentences_as_random(tmp_path):
+    folders = [str(REPO / "annotations" / f) for f in ("critical-voices", "critical-voices-2", "critical-voices-3")]
+    args = ["annotations", "build", *folders, "--name", "critical voices and new genres",
+            "--gold", str(tmp_path / "{corpus}.csv"), "--report", str(tmp_path / "agree.md"), "--stats", str(tmp_path / "stats.md")]
+    assert main(args) == 0
+    assert (tmp_path / "agree.md").read_text() == (REPO / "docs" / "annotation_agreement_critical_voices.md").read_text()
+    third = pd.read_csv(REPO / "annotations" / "critical-voices-3" / "batch.csv", dtype=str)
+    earlier = pd.concat([pd.read_csv(REPO / "annotations" / f / "batch.csv", dtype=str) for f in ("critical-voices", "critical-voices-2")])
+    redrawn = set(third["sentence_id"]) & set(earlier.loc[earlier["sample"] == "targeted", "sentence_id"])
+    assert redrawn  # the third batch's random draw met earlier targeted sentences: labelled once, counted as random
+    for corpus in sorted(set(third["corpus"])):
+        built = pd.read_csv(tmp_path / f"{corpus}.csv", dtype=str, keep_default_na=False)
+        assert built.to_csv(index=False) == pd.read_csv(REPO / "stance" / "data" / "gold" / f"{corpus}.csv", dtype=str,
+                                                         keep_default_na=False).to_csv(index=False)
+        assert built["sentence_id"].is_unique
+        assert (built.loc[built["sentence_id"].isin(redrawn), "sample"] == "random").all()
+        assert (built["sample"] == "random").sum() == 300

@@ -138,3 +138,25 @@ def test_second_batch_is_disjoint_from_the_first():
     second = pd.read_csv(folder / "critical-voices-2" / "batch.csv", dtype=str)
     assert not set(first["sentence_id"]) & set(second["sentence_id"])
     assert (second["sample"] == "targeted").all()
+
+
+def test_a_plan_can_exclude_only_an_earlier_batch_s_random_sample(tmp_path):
+    from stance.annotate.sampling import read_plan
+
+    pd.DataFrame({"sentence_id": ["r1", "r2", "t1"], "sample": ["random", "random", "targeted"]}).to_csv(tmp_path / "earlier.csv", index=False)
+    plan = tmp_path / "plan.toml"
+    plan.write_text('seed = 1\nexclude = [{ batch = "earlier.csv", sample = "random" }]\n'
+                    '[corpora.kremlin-2021-2022]\nrandom = 5\ntargeted = 0\n')
+    assert read_plan(plan)["exclude_ids"] == {"r1", "r2"}
+    plan.write_text('seed = 1\nexclude = ["earlier.csv"]\n[corpora.kremlin-2021-2022]\nrandom = 5\ntargeted = 0\n')
+    assert read_plan(plan)["exclude_ids"] == {"r1", "r2", "t1"}
+
+
+def test_third_batch_extends_the_first_random_sample():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "annotations"
+    first = pd.read_csv(folder / "critical-voices" / "batch.csv", dtype=str)
+    third = pd.read_csv(folder / "critical-voices-3" / "batch.csv", dtype=str)
+    assert (third["sample"] == "random").all() and (third.groupby("corpus").size() == 150).all()
+    assert not set(first.loc[first["sample"] == "random", "sentence_id"]) & set(third["sentence_id"])

@@ -289,13 +289,19 @@ def read_plan(path):
         raise StanceInputError(path, f"not a readable plan ({err})") from None
     if not isinstance(plan.get("seed"), int) or not plan.get("corpora"):
         raise StanceInputError(path, "a plan needs an integer 'seed' and at least one [corpora.<name>] table")
-    # Earlier batches (paths relative to the plan) whose sentences this plan must not draw again.
+    # Earlier batches (paths relative to the plan) whose sentences this plan must not draw again: a path
+    # (every sentence), or { batch = path, sample = "random" } (only that sample's sentences, so that a new
+    # random sample extends an earlier one without the earlier targeted sentences being cut from its pool).
     plan["exclude_ids"] = set()
-    for name in plan.get("exclude", []):
-        batch_path = Path(path).parent / name
+    for entry in plan.get("exclude", []):
+        name, sample = (entry.get("batch"), entry.get("sample")) if isinstance(entry, dict) else (entry, None)
+        batch_path = Path(path).parent / str(name)
         if not batch_path.is_file():
             raise StanceInputError(path, f"excluded batch {name} does not exist")
-        plan["exclude_ids"] |= set(pd.read_csv(batch_path, usecols=["sentence_id"], dtype=str)["sentence_id"])
+        excluded = pd.read_csv(batch_path, dtype=str)
+        if sample is not None:
+            excluded = excluded[excluded["sample"] == sample]
+        plan["exclude_ids"] |= set(excluded["sentence_id"])
     allowed = {"random", "targeted", "voices", "weights"}
     for name, entry in plan["corpora"].items():
         extra = sorted(set(entry) - allowed)
