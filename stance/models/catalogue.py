@@ -48,6 +48,7 @@ CATALOGUE = {
     "combined_targeted": _linear((*DEFAULT_FAMILIES, "targeted")),
     "combined_targeted_balanced": _linear((*DEFAULT_FAMILIES, "targeted"), decision="balanced"),
     "combined_descriptions": _linear((*DEFAULT_FAMILIES, "descriptions")),
+    "combined_targeted_descriptions": _linear((*DEFAULT_FAMILIES, "targeted", "descriptions")),
     # all-MiniLM-L6-v2 fine-tuned SetFit-style on the training labels in place of the frozen encoder.
     "combined_finetuned": _linear(("word", "lexicon", "cues", "vader", "finetuned")),
     "combined_finetuned_balanced": _linear(("word", "lexicon", "cues", "vader", "finetuned"), decision="balanced"),
