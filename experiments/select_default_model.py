@@ -13,8 +13,6 @@ Usage: python experiments/select_default_model.py RUN   (make default-model RUN=
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from stance.evaluate import HEADLINE, best_model
 from stance.evaluate.validation import headline_means
 from stance.experiments import load_gold, load_run
@@ -39,9 +37,9 @@ def main(argv=None):
 
     result = load_run(args.run)
     metrics, config = result.metrics, result.config
-    if "corpora" in metrics:  # leave-one-corpus-out: choose by the mean over held-out corpora (each counts once)
-        scores = pd.DataFrame([{"model": m, "metric": k, "value": v}
-                               for m, groups in metrics["corpora"].items() for k, v in groups["mean"].items()])
+    if result.corpora is not None:  # leave-one-corpus-out: choose by the mean over held-out corpora (each counts once)
+        mean_rows = result.corpora[result.corpora["group"] == "mean"]
+        scores = mean_rows.melt(id_vars="model", value_vars=list(HEADLINE), var_name="metric")
     else:
         scores = result.scores
     candidates = [m for m in metrics["models"] if m not in BASELINES]
@@ -65,7 +63,7 @@ def main(argv=None):
         lines += ["Mean over held-out corpora (each corpus once; the choice is made by the last column):", "",
                   markdown_table(means), ""]
     lines += [f"Chosen: **{chosen}**, the trained model with the highest mean of {', '.join(HEADLINE)} "
-              f"{'(each the mean over the held-out corpora) ' if 'corpora' in metrics else ''}"
+              f"{'(each the mean over the held-out corpora) ' if result.corpora is not None else ''}"
               f"(baselines {', '.join(BASELINES)} are not candidates). The choice is made on the same folds that "
               "report its score, so that score is optimistic.", "",
               f"The shipped model is `{chosen}` trained on all {len(gold)} gold sentences of "
