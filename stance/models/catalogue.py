@@ -15,11 +15,12 @@ from .classifier import DEFAULT_FAMILIES, PASSTHROUGH, StanceClassifier
 from .estimators import CalibratedLinear, MultiLabelThresholds
 
 
-def linear_model(families, decision="argmax", random_state=0):
-    """Class-weighted calibrated logistic regressions (topic thresholds by inner CV) on ``families``."""
+def linear_model(families, decision="argmax", random_state=0, C=4.0):
+    """Class-weighted calibrated logistic regressions (topic thresholds by inner CV) on ``families``;
+    ``decision`` and ``C`` as :class:`CalibratedLinear` takes them."""
     return StanceClassifier(features=make_features(families),
-                            topic_estimator=MultiLabelThresholds(CalibratedLinear()),
-                            **{f"{t.name}_estimator": CalibratedLinear(decision=decision) for t in SCHEME.single},
+                            topic_estimator=MultiLabelThresholds(CalibratedLinear(C=C)),
+                            **{f"{t.name}_estimator": CalibratedLinear(C=C, decision=decision) for t in SCHEME.single},
                             random_state=random_state)
 
 
@@ -27,8 +28,8 @@ def _baseline(topics, tone, stance):
     return lambda random_state=0: StanceClassifier(PASSTHROUGH, topics(), tone(), stance(), random_state=random_state)
 
 
-def _linear(families, decision="argmax"):
-    return lambda random_state=0: linear_model(families, decision, random_state)
+def _linear(families, decision="argmax", C=4.0):
+    return lambda random_state=0: linear_model(families, decision, random_state, C)
 
 
 # Every model the experiments compare: name -> factory(random_state) of an unfitted estimator.
@@ -47,6 +48,12 @@ CATALOGUE = {
     # Stance cues counted by the side of the war they are aimed at ("corrupt" next to Zelensky or to Putin).
     "combined_targeted": _linear((*DEFAULT_FAMILIES, "targeted")),
     "combined_targeted_balanced": _linear((*DEFAULT_FAMILIES, "targeted"), decision="balanced"),
+    # Domain-general features only (no word TF-IDF, whose vocabulary is a corpus's own), and stronger
+    # regularisation: candidates for text from sources the training gold does not hold.
+    "combined_targeted_general": _linear(("lexicon", "cues", "targeted", "vader", "embeddings")),
+    "combined_targeted_c1": _linear((*DEFAULT_FAMILIES, "targeted"), C=1.0),
+    # Half way between the most probable class and the balanced decision (prior power 0.5).
+    "combined_targeted_half": _linear((*DEFAULT_FAMILIES, "targeted"), decision=0.5),
     "combined_descriptions": _linear((*DEFAULT_FAMILIES, "descriptions")),
     "combined_targeted_descriptions": _linear((*DEFAULT_FAMILIES, "targeted", "descriptions")),
     # all-MiniLM-L6-v2 fine-tuned SetFit-style on the training labels in place of the frozen encoder.

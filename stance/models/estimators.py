@@ -41,6 +41,17 @@ class _RestoresNewParameters:
         super().__setstate__({**defaults, **state})
 
 
+def _prior_power(decision):
+    """The exponent of the class prior that a ``decision`` of :class:`CalibratedLinear` divides by."""
+    named = {"argmax": 0.0, "balanced": 1.0}
+    if isinstance(decision, str):
+        if decision in named:
+            return named[decision]
+    elif isinstance(decision, (int, float)) and not isinstance(decision, bool) and 0 <= decision <= 1:
+        return float(decision)
+    raise ValueError(f"decision must be 'argmax', 'balanced' or a number in [0, 1], got {decision!r}")
+
+
 class CalibratedLinear(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
     """Class-weighted logistic regression with sigmoid-calibrated probabilities.
 
@@ -51,12 +62,13 @@ class CalibratedLinear(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
     calibration_folds : int
         Folds for sigmoid calibration; fewer are used when a class is rarer, and
         none (plain logistic probabilities) when a class has a single example.
-    decision : {"argmax", "balanced"}
-        How ``predict`` picks a class from the calibrated probabilities: the most
-        probable one, or the one whose probability most exceeds its share of the
-        training labels (``argmax p(c) / prior(c)``), which lets a rare class (critical
-        stance) win where calibration to a skewed training set would bury it.
-        ``predict_proba`` is the same either way.
+    decision : {"argmax", "balanced"} or float in [0, 1]
+        How ``predict`` picks a class from the calibrated probabilities: the class with
+        the largest ``p(c) / prior(c) ** power``, where ``prior`` is the class's share of
+        the training labels. ``"argmax"`` is power 0 (the most probable class);
+        ``"balanced"`` power 1, which lets a rare class (critical stance) win where
+        calibration to a skewed training set would bury it; a number is the power itself
+        (0.5 goes half way on the log scale). ``predict_proba`` is the same either way.
     random_state : int, RandomState or None
         Seeds the logistic regression and the shuffled calibration folds.
 
@@ -73,8 +85,7 @@ class CalibratedLinear(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
-        if self.decision not in ("argmax", "balanced"):
-            raise ValueError(f"decision must be 'argmax' or 'balanced', got {self.decision!r}")
+        _prior_power(self.decision)  # fail on a bad decision before the long fit
         self.classes_, counts = np.unique(y, return_counts=True)
         self.class_prior_ = counts / counts.sum()
         if len(self.classes_) < 2:
@@ -94,8 +105,9 @@ class CalibratedLinear(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         proba = self.predict_proba(X)
-        if self.decision == "balanced":
-            proba = proba / self.class_prior_
+        power = _prior_power(self.decision)
+        if power:
+            proba = proba / self.class_prior_**power
         return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):
