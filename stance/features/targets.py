@@ -48,7 +48,7 @@ class TargetedCues(TransformerMixin, BaseEstimator):
     terms as plain data (``cue_terms_``, ``target_terms_``) so that a saved model carries them.
     """
 
-    def __init__(self, cues=("opposition", "condemnation", "pledge", "praise"), window=8, lexicon_path=None, log_scale=True):
+    def __init__(self, cues=("opposition", "condemnation", "pledge"), window=8, lexicon_path=None, log_scale=True):
         self.cues = cues
         self.window = window
         self.lexicon_path = lexicon_path
