@@ -154,6 +154,13 @@ def _cmd_label(args):
         if getattr(args, option) is not None:
             raise StanceInputError(f"--{option.replace('_', '-')}", "needs --engine dask")
     classifier = load_classifier(args.model)
+    if args.stance_decision is not None:
+        from .models.classifier import with_decision
+
+        try:
+            classifier = with_decision(classifier, args.stance_decision)
+        except ValueError as err:
+            raise StanceInputError("--stance-decision", str(err)) from None
     articles = load_corpus(args.path)
     fmt = table_format(out, args.format)
     rows = 0
@@ -174,7 +181,8 @@ def _label_on_dask(args, out):
     require_dask("--engine dask")
     partition_on = [c.strip() for c in args.partition_on.split(",") if c.strip()] if args.partition_on else None
     run = label_dask(args.path, out, model=args.model, level=args.level, fmt=args.format, partitions=args.partitions,
-                     partition_on=partition_on, scheduler=args.scheduler, n_workers=args.workers, chunk=args.chunk)
+                     partition_on=partition_on, scheduler=args.scheduler, n_workers=args.workers, chunk=args.chunk,
+                     stance_decision=args.stance_decision)
     peak = max(run.peak_memory_mib.values(), default=0)
     print(f"wrote {run.rows} {args.level} rows ({run.articles} articles, {run.partitions} partitions) to {out} "
           f"on {run.workers} Dask workers in {run.seconds:.1f} s; peak worker memory {peak:,.0f} MiB")
@@ -280,6 +288,18 @@ def _cmd_measure(args):
     return 0
 
 
+def _decision(text):
+    """``--stance-decision``: ``argmax``, ``balanced`` or a number in [0, 1]."""
+    from .models.estimators import prior_power
+
+    try:
+        decision = text if text in ("argmax", "balanced") else float(text)
+        prior_power(decision)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not argmax, balanced or a number in [0, 1]") from None
+    return decision
+
+
 def _add_corpus_and_output(parser, out_help):
     """The corpus argument and the --out/--format options that corpus-reading commands share."""
     parser.add_argument(
@@ -339,6 +359,10 @@ def build_parser():
     label.add_argument("--level", choices=["sentence", "article"], default="sentence", help="one row per sentence (default) or per article")
     label.add_argument("--model", metavar="DIR", help="a model folder or file from `stance train` (default: the shipped model)")
     label.add_argument("--chunk", type=int, default=CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
+    label.add_argument("--stance-decision", type=_decision, metavar="RULE",
+                       help="how stance is decided from its probabilities: argmax (the most probable class), balanced "
+                       "(probability over class share: finds more critical sentences, with more false alarms) or a "
+                       "power in [0, 1] in between (default: the model's own)")
     dask = label.add_argument_group(
         "Dask", "--engine dask labels the corpus's partitions on a Dask cluster (pip install 'stance[dask]'); "
         "the output is a Parquet dataset (default) or one CSV or JSONL file, with the labels of the local engine")

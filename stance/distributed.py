@@ -63,6 +63,8 @@ class ModelRef:
 
     path: str
     plugin: str
+    # The stance decision the tasks label with (None: the model's own; see stance.models.classifier.with_decision).
+    stance_decision: object = None
 
 
 def require_dask(feature="stance.label_dask"):
@@ -76,7 +78,7 @@ def require_dask(feature="stance.label_dask"):
 
 
 def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, partitions=None,
-               partition_on=None, scheduler=None, client=None, n_workers=None, chunk=None):
+               partition_on=None, scheduler=None, client=None, n_workers=None, chunk=None, stance_decision=None):
     """Label a corpus on a Dask cluster and write the labels.
 
     Parameters
@@ -110,6 +112,9 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
         Workers of the local cluster (default: the number of CPUs).
     chunk : int or None
         Articles labelled at once inside a task (None: :data:`stance.labelling.CHUNK_ARTICLES`).
+    stance_decision : {"argmax", "balanced"}, float in [0, 1] or None
+        How stance is decided from its probabilities (:func:`stance.models.classifier.with_decision`);
+        None: as the model decides.
 
     Returns
     -------
@@ -141,13 +146,20 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
     model_path = default_model_path() if model is None else Path(model)
     if model_path.is_dir():
         model_path = model_path / MODEL_FILE
-    load_classifier(model_path)  # a bad model fails here, in one line, before any work
+    classifier = load_classifier(model_path)  # a bad model fails here, in one line, before any work
+    if stance_decision is not None:
+        from .models.classifier import with_decision
+
+        try:
+            with_decision(classifier, stance_decision)
+        except ValueError as err:
+            raise StanceInputError("stance_decision", str(err)) from None
     if not _is_dask_frame(data):
         from .ingest.corpus import corpus_path
 
         corpus_path(data)  # a missing corpus fails before a cluster starts
     model_bytes = model_path.read_bytes()
-    ref = ModelRef(str(model_path), f"stance-model-{hashlib.sha256(model_bytes).hexdigest()[:16]}")
+    ref = ModelRef(str(model_path), f"stance-model-{hashlib.sha256(model_bytes).hexdigest()[:16]}", stance_decision)
 
     started = time.perf_counter()
     stages = {}
@@ -418,7 +430,15 @@ _CLASSIFIERS = {}
 
 
 def worker_classifier(ref):
-    """The classifier of ``ref``: the one the worker plugin loaded, else loaded once per process."""
+    """The classifier of ``ref``: the one the worker plugin loaded, else loaded once per process;
+    deciding stance by ``ref.stance_decision`` when it is set (one copy per process)."""
+    if ref.stance_decision is not None:
+        key = (ref.plugin, ref.stance_decision)
+        if key not in _CLASSIFIERS:
+            from .models.classifier import with_decision
+
+            _CLASSIFIERS[key] = with_decision(worker_classifier(ModelRef(ref.path, ref.plugin)), ref.stance_decision)
+        return _CLASSIFIERS[key]
     try:
         from distributed import get_worker
 

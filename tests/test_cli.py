@@ -132,6 +132,19 @@ def test_train_prints_cross_validated_metrics_and_label_uses_the_model(tmp_path,
     assert metadata["model"] == "lexicon" and metadata["gold_sentences"] == len(gold)
 
 
+def test_label_with_a_stance_decision(lexicon_model, tmp_path, capsys):
+    plain, balanced = tmp_path / "plain.csv", tmp_path / "balanced.csv"
+    assert main(["label", "--model", str(lexicon_model), "--out", str(plain)]) == 0
+    assert main(["label", "--model", str(lexicon_model), "--stance-decision", "balanced", "--out", str(balanced)]) == 0
+    plain, balanced = pd.read_csv(plain), pd.read_csv(balanced)
+    assert plain["stance_score"].equals(balanced["stance_score"])
+    assert balanced["stance"].tolist() != plain["stance"].tolist()
+    with pytest.raises(SystemExit) as exited:
+        main(["label", "--model", str(lexicon_model), "--stance-decision", "2", "--out", str(tmp_path / "x.csv")])
+    assert exited.value.code == 2 and "is not argmax, balanced or a number" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_label_with_a_missing_model_exits_2(tmp_path, capsys):
     assert main(["label", "--model", str(tmp_path / "nothing"), "--out", str(tmp_path / "x.csv")]) == 2
     assert "no such model file" in capsys.readouterr().err

@@ -68,6 +68,41 @@ def test_balanced_decision_lets_a_rare_class_win_with_the_same_probabilities():
         CalibratedLinear(decision="vote").fit(X, y)
 
 
+@pytest.mark.parametrize("bad", ["vote", 1.5, -0.1, True])
+def test_a_decision_is_argmax_balanced_or_a_power_in_between(bad):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = np.where(X[:, 0] + 0.8 * rng.normal(size=400) > 1.6, "rare", "common")
+    found = [(CalibratedLinear(decision=d).fit(X, y).predict(X) == "rare").sum() for d in ("argmax", 0.0, 0.5, 1.0, "balanced")]
+    assert found[0] == found[1] and found[3] == found[4]  # the names are the powers 0 and 1
+    assert found[1] < found[2] < found[3]
+    with pytest.raises(ValueError, match="decision must be"):
+        CalibratedLinear(decision=bad).fit(X, y)
+
+
+def test_with_decision_changes_the_stance_decisions_of_a_copy_only(lexicon_model):
+    from stance.models.classifier import with_decision
+
+    classifier = stance.load_classifier(lexicon_model)
+    texts = stance.load_annotations()["text"].tolist()
+    before = classifier.predict(texts, proba=True)
+    balanced = with_decision(classifier, "balanced")
+    after = balanced.predict(texts, proba=True)
+    # probabilities and scores stay; the decision is the largest probability over class share
+    np.testing.assert_allclose(after["stance_score"], before["stance_score"])
+    model = classifier.estimators_["stance"]
+    proba = before[[f"p_stance_{c}" for c in model.classes_]].to_numpy()
+    assert after["stance"].tolist() == list(model.classes_[np.argmax(proba / model.class_prior_, axis=1)])
+    assert after["stance"].tolist() != before["stance"].tolist()
+    assert after["tone"].tolist() == before["tone"].tolist()
+    assert classifier.predict(texts)["stance"].tolist() == before["stance"].tolist()
+    assert balanced.estimators_["stance"].decision == "balanced" and classifier.estimators_["stance"].decision == "argmax"
+    with pytest.raises(ValueError, match="decision must be"):
+        with_decision(classifier, 2)
+    with pytest.raises(ValueError, match="no decision"):
+        with_decision(classifier, "balanced", tasks=("topics",))
+
+
 def test_contrastive_pairs_are_balanced_over_classes():
     from stance.features.finetuned import contrastive_pairs
 

@@ -68,6 +68,19 @@ def test_labels_are_identical_to_the_single_process_path_byte_for_byte(client, c
     assert run.rows == len(pd.read_csv(local))
 
 
+def test_a_stance_decision_labels_on_the_workers_as_on_the_single_process_path(client, corpus, lexicon_model, tmp_path):
+    local = tmp_path / "local.csv"
+    assert main(["label", str(corpus), "--model", str(lexicon_model), "--stance-decision", "balanced", "--out", str(local)]) == 0
+    stance.label_dask(corpus, tmp_path / "dask.csv", model=lexicon_model, partitions=3, client=client, stance_decision="balanced")
+    on_workers, here = pd.read_csv(tmp_path / "dask.csv"), pd.read_csv(local)
+    pd.testing.assert_frame_equal(on_workers, here)  # a sum over another batch may differ in its last bit
+    plain = pd.read_csv(_local_labels(corpus, tmp_path / "plain.csv", lexicon_model))
+    assert on_workers["stance"].tolist() != plain["stance"].tolist()
+    with pytest.raises(stance.StanceInputError, match="decision must be"):
+        stance.label_dask(corpus, tmp_path / "bad.csv", model=lexicon_model, client=client, stance_decision="vote")
+    assert not (tmp_path / "bad.csv").exists()
+
+
 def test_the_default_model_gives_the_same_labels_on_the_workers(client, tmp_path):
     local = pd.read_csv(_local_labels(None, tmp_path / "local.csv"), keep_default_na=False)
     stance.label_dask(None, tmp_path / "dask.csv", partitions=3, client=client)

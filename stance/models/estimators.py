@@ -41,7 +41,7 @@ class _RestoresNewParameters:
         super().__setstate__({**defaults, **state})
 
 
-def _prior_power(decision):
+def prior_power(decision):
     """The exponent of the class prior that a ``decision`` of :class:`CalibratedLinear` divides by."""
     named = {"argmax": 0.0, "balanced": 1.0}
     if isinstance(decision, str):
@@ -85,7 +85,7 @@ class CalibratedLinear(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
-        _prior_power(self.decision)  # fail on a bad decision before the long fit
+        prior_power(self.decision)  # fail on a bad decision before the long fit
         self.classes_, counts = np.unique(y, return_counts=True)
         self.class_prior_ = counts / counts.sum()
         if len(self.classes_) < 2:
@@ -105,7 +105,7 @@ class CalibratedLinear(_RestoresNewParameters, ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         proba = self.predict_proba(X)
-        power = _prior_power(self.decision)
+        power = prior_power(self.decision)
         if power:
             proba = proba / self.class_prior_**power
         return self.classes_[np.argmax(proba, axis=1)]
