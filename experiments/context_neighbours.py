@@ -5,17 +5,22 @@ The annotators saw each sentence with its neighbours (the guideline lets them re
 and 43 of the 113 topic labels of the random samples sit on sentences with no topic term. This experiment
 gives the model what the annotators had: the features of ``combined_targeted`` on the sentence, plus the
 mean all-MiniLM-L6-v2 embedding and the summed topic-lexicon counts of its previous and next sentence in the
-corpus split (boilerplate skipped; zeros where there is none). It is an experiment, not a model of the
+corpus split (boilerplate skipped; zeros where there is none, as for every synthetic prior sentence, which
+has no neighbours: a difference between the training and the scored rows the comparison carries). It is an experiment, not a model of the
 catalogue: the sentence and its neighbours travel as one string joined by ``\\x1f`` through the evaluation code,
 which takes texts. Needs the corpora of the data home; about 5 minutes on two cores.
 
-Writes ``<results>/<stamp>-context-neighbours/corpora.csv`` and ``corpora_targeted.csv`` (scores per held-out
-corpus, as ``stance experiment run`` writes them) and prints the means.
+Writes ``<results>/<stamp>-context-neighbours/``: ``corpora.csv`` and ``corpora_targeted.csv`` (scores per held-out
+corpus, as ``stance experiment run`` writes them), ``summary.md`` (the means over corpora and the command) and
+``environment.json`` (versions and git commit). ``--both`` also runs the spec without the neighbours on the same
+joined inputs, which must give the scores of ``combined_targeted`` in the leave-one-corpus-out run.
 
 Usage: python experiments/context_neighbours.py [--results experiments/results] [--both]
 """
 
 import argparse
+import json
+import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -26,6 +31,7 @@ from stance.annotate.annotations import bundled_annotations
 from stance.evaluate.splitters import splitter_for
 from stance.evaluate.validation import compare_models
 from stance.experiments.gold import load_gold
+from stance.experiments.environment import environment
 from stance.experiments.registry import new_run_folder
 from stance.experiments.run import corpus_scores
 from stance.features import LexiconCounts, SentenceEmbeddings, make_features
@@ -33,6 +39,7 @@ from stance.io import write_table
 from stance.models.classifier import DEFAULT_FAMILIES, StanceClassifier
 from stance.models.estimators import CalibratedLinear, MultiLabelThresholds
 from stance.models.training_data import load_priors
+from stance.report.tables import markdown_table
 
 SEP = "\x1f"
 CONFIG = "experiments/leave_one_corpus_out.toml"
@@ -117,11 +124,18 @@ def main(argv=None):
     folder = new_run_folder(args.results, "context-neighbours")
     columns = ["group", "model", "sentences", "topics_macro_f1", "tone_macro_f1", "stance_macro_f1", "critical_f1",
                "critical_support", "critical_predicted"]
-    for name, sample in (("corpora.csv", SCORED), ("corpora_targeted.csv", ("targeted",))):
+    command = " ".join(["python experiments/context_neighbours.py", *(sys.argv[1:] if argv is None else argv)])
+    summary = ["# The neighbouring sentences as extra input, leave-one-corpus-out", "", f"`{command}`",
+               f"(the gold sets and seed of `{CONFIG}`; each held-out corpus scored by a model trained on the others plus "
+               "the synthetic priors). Means over held-out corpora; per corpus in the CSV files.", ""]
+    for name, sample, title in (("corpora.csv", SCORED, "Random samples (the seeds: census)"),
+                                ("corpora_targeted.csv", ("targeted",), "Targeted samples (enriched for rare classes)")):
         table = corpus_scores({m: p[p["sample"].isin(sample)] for m, p in every.items()}, config.bootstrap, config.seed)
         write_table(table, folder / name)
-        print(name)
-        print(table.loc[table["group"] == "mean", columns].round(3).to_string(index=False))
+        summary += [f"{title}:", "", markdown_table(table.loc[table["group"] == "mean", columns]), ""]
+    (folder / "summary.md").write_text("\n".join(summary), encoding="utf-8")
+    (folder / "environment.json").write_text(json.dumps(environment(), indent=2), encoding="utf-8")
+    print("\n".join(summary))
     print(f"written to {folder}")
 
 

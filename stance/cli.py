@@ -142,7 +142,7 @@ def _cmd_label(args):
 
     from .ingest.corpus import load_corpus
     from .io import atomic_path, table_format, table_writer
-    from .labelling import label_chunks
+    from .labelling import deciding, label_chunks
     from .models.persistence import load_classifier
 
     name = Path(args.path).stem if args.path else "seeds"
@@ -153,14 +153,7 @@ def _cmd_label(args):
     for option in ("scheduler", "partitions", "partition_on", "workers"):
         if getattr(args, option) is not None:
             raise StanceInputError(f"--{option.replace('_', '-')}", "needs --engine dask")
-    classifier = load_classifier(args.model)
-    if args.stance_decision is not None:
-        from .models.classifier import with_decision
-
-        try:
-            classifier = with_decision(classifier, args.stance_decision)
-        except ValueError as err:
-            raise StanceInputError("--stance-decision", str(err)) from None
+    classifier = deciding(load_classifier(args.model), args.stance_decision)
     articles = load_corpus(args.path)
     fmt = table_format(out, args.format)
     rows = 0
@@ -290,10 +283,10 @@ def _cmd_measure(args):
 
 def _decision(text):
     """``--stance-decision``: ``argmax``, ``balanced`` or a number in [0, 1]."""
-    from .models.estimators import prior_power
+    from .models.estimators import NAMED_DECISIONS, prior_power
 
     try:
-        decision = text if text in ("argmax", "balanced") else float(text)
+        decision = text if text in NAMED_DECISIONS else float(text)
         prior_power(decision)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not argmax, balanced or a number in [0, 1]") from None

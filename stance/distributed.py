@@ -132,6 +132,7 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
     """
     require_dask()
     from .io import table_format
+    from .labelling import deciding
     from .models.persistence import MODEL_FILE, default_model_path, load_classifier
 
     if out is None:
@@ -146,14 +147,8 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
     model_path = default_model_path() if model is None else Path(model)
     if model_path.is_dir():
         model_path = model_path / MODEL_FILE
-    classifier = load_classifier(model_path)  # a bad model fails here, in one line, before any work
-    if stance_decision is not None:
-        from .models.classifier import with_decision
-
-        try:
-            with_decision(classifier, stance_decision)
-        except ValueError as err:
-            raise StanceInputError("stance_decision", str(err)) from None
+    # A bad model or decision fails here, in one line, before any work.
+    deciding(load_classifier(model_path), stance_decision, "stance_decision")
     if not _is_dask_frame(data):
         from .ingest.corpus import corpus_path
 
@@ -431,14 +426,12 @@ _CLASSIFIERS = {}
 
 def worker_classifier(ref):
     """The classifier of ``ref``: the one the worker plugin loaded, else loaded once per process;
-    deciding stance by ``ref.stance_decision`` when it is set (one copy per process)."""
+    deciding stance by ``ref.stance_decision`` when it is set (a shallow copy made per call, so that
+    nothing outlives the plugin)."""
     if ref.stance_decision is not None:
-        key = (ref.plugin, ref.stance_decision)
-        if key not in _CLASSIFIERS:
-            from .models.classifier import with_decision
+        from .labelling import deciding
 
-            _CLASSIFIERS[key] = with_decision(worker_classifier(ModelRef(ref.path, ref.plugin)), ref.stance_decision)
-        return _CLASSIFIERS[key]
+        return deciding(worker_classifier(ModelRef(ref.path, ref.plugin)), ref.stance_decision, "stance_decision")
     try:
         from distributed import get_worker
 

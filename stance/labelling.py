@@ -12,6 +12,20 @@ predictions behind ``stance measure`` (:mod:`stance.quantify.predictions`) and t
 CHUNK_ARTICLES = 200
 
 
+def deciding(classifier, stance_decision, source="--stance-decision"):
+    """``classifier``, or a copy that decides stance by ``stance_decision`` when it is not None
+    (:func:`stance.models.classifier.with_decision`); a bad decision raises StanceInputError naming ``source``."""
+    if stance_decision is None:
+        return classifier
+    from .errors import StanceInputError
+    from .models.classifier import with_decision
+
+    try:
+        return with_decision(classifier, stance_decision)
+    except ValueError as err:
+        raise StanceInputError(source, str(err)) from None
+
+
 def label_sentences(classifier, sentences):
     """Label sentences with a fitted classifier.
 

@@ -68,14 +68,19 @@ def test_balanced_decision_lets_a_rare_class_win_with_the_same_probabilities():
         CalibratedLinear(decision="vote").fit(X, y)
 
 
-@pytest.mark.parametrize("bad", ["vote", 1.5, -0.1, True])
-def test_a_decision_is_argmax_balanced_or_a_power_in_between(bad):
+def test_a_decision_is_argmax_balanced_or_a_power_in_between():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, 3))
     y = np.where(X[:, 0] + 0.8 * rng.normal(size=400) > 1.6, "rare", "common")
-    found = [(CalibratedLinear(decision=d).fit(X, y).predict(X) == "rare").sum() for d in ("argmax", 0.0, 0.5, 1.0, "balanced")]
+    found = [(CalibratedLinear(decision=d).fit(X, y).predict(X) == "rare").sum()
+             for d in ("argmax", 0.0, np.float32(0.5), 1, "balanced")]
     assert found[0] == found[1] and found[3] == found[4]  # the names are the powers 0 and 1
     assert found[1] < found[2] < found[3]
+
+
+@pytest.mark.parametrize("bad", ["vote", 1.5, -0.1, True, np.bool_(True), float("nan")])
+def test_a_bad_decision_is_refused(bad):
+    X, y = np.arange(12.0).reshape(6, 2), np.array(["a", "b"] * 3)
     with pytest.raises(ValueError, match="decision must be"):
         CalibratedLinear(decision=bad).fit(X, y)
 
@@ -99,8 +104,15 @@ def test_with_decision_changes_the_stance_decisions_of_a_copy_only(lexicon_model
     assert balanced.estimators_["stance"].decision == "balanced" and classifier.estimators_["stance"].decision == "argmax"
     with pytest.raises(ValueError, match="decision must be"):
         with_decision(classifier, 2)
-    with pytest.raises(ValueError, match="no decision"):
+    with pytest.raises(ValueError, match="unknown task"):
         with_decision(classifier, "balanced", tasks=("topics",))
+    gold = stance.load_annotations()
+    majority = stance.models.make_model("majority").fit(gold["text"].tolist(), gold[["topics", "tone", "stance"]])
+    with pytest.raises(ValueError, match="no decision"):
+        with_decision(majority, "balanced")
+    # a clone refitted from the copy's parameters decides as the copy does
+    assert clone(balanced).get_params()["stance_estimator"].decision == "balanced"
+    assert with_decision(classifier, 0.5, tasks="stance").estimators_["stance"].decision == 0.5
 
 
 def test_contrastive_pairs_are_balanced_over_classes():

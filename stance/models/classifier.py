@@ -224,16 +224,19 @@ def with_decision(classifier, decision, tasks=("stance",)):
     """
     check_is_fitted(classifier, "estimators_")
     prior_power(decision)
+    tasks = (tasks,) if isinstance(tasks, str) else tuple(tasks)
+    single = [t.name for t in SCHEME.single]
     changed = copy.copy(classifier)
     changed.estimators_ = dict(classifier.estimators_)
     for task in tasks:
-        fitted = classifier.estimators_.get(task)
-        if fitted is None or task == "topics" or "decision" not in fitted.get_params(deep=False):
+        if task not in single:
+            raise ValueError(f"unknown task {task!r} for a decision; choose from {', '.join(single)}")
+        fitted = classifier.estimators_[task]
+        if "decision" not in fitted.get_params(deep=False):
             raise ValueError(f"the {task} estimator ({type(fitted).__name__}) has no decision to set")
         changed.estimators_[task] = copy.copy(fitted).set_params(decision=decision)
-        given = getattr(classifier, f"{task}_estimator")
-        if given is not None:  # the parameters say how the copy decides, as a refit would
-            setattr(changed, f"{task}_estimator", clone(given).set_params(decision=decision))
+        # The parameters say how the copy decides, so that a clone refitted from them decides the same way.
+        setattr(changed, f"{task}_estimator", clone(fitted).set_params(decision=decision))
     return changed
 
 

@@ -10,6 +10,7 @@ so the text features are computed once per training set and shared by every task
 """
 
 import inspect
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -41,13 +42,16 @@ class _RestoresNewParameters:
         super().__setstate__({**defaults, **state})
 
 
+# The named decisions of CalibratedLinear and the powers of the class prior they stand for.
+NAMED_DECISIONS = {"argmax": 0.0, "balanced": 1.0}
+
+
 def prior_power(decision):
     """The exponent of the class prior that a ``decision`` of :class:`CalibratedLinear` divides by."""
-    named = {"argmax": 0.0, "balanced": 1.0}
     if isinstance(decision, str):
-        if decision in named:
-            return named[decision]
-    elif isinstance(decision, (int, float)) and not isinstance(decision, bool) and 0 <= decision <= 1:
+        if decision in NAMED_DECISIONS:
+            return NAMED_DECISIONS[decision]
+    elif isinstance(decision, Real) and not isinstance(decision, (bool, np.bool_)) and 0 <= decision <= 1:
         return float(decision)
     raise ValueError(f"decision must be 'argmax', 'balanced' or a number in [0, 1], got {decision!r}")
 
