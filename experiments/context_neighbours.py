@@ -19,31 +19,19 @@ Usage: python experiments/context_neighbours.py [--results experiments/results] 
 """
 
 import argparse
-import json
-import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.pipeline import FeatureUnion
 
+from held_out_corpora import compare_held_out, design
 from stance import load_corpus, split_sentences
 from stance.annotate.annotations import bundled_annotations
-from stance.evaluate.splitters import splitter_for
-from stance.evaluate.validation import compare_models
-from stance.experiments.gold import load_gold
-from stance.experiments.environment import environment
-from stance.experiments.registry import new_run_folder
-from stance.experiments.run import corpus_scores
 from stance.features import LexiconCounts, SentenceEmbeddings, make_features
-from stance.io import write_table
 from stance.models.classifier import DEFAULT_FAMILIES, StanceClassifier
 from stance.models.estimators import CalibratedLinear, MultiLabelThresholds
-from stance.models.training_data import load_priors
-from stance.report.tables import markdown_table
 
 SEP = "\x1f"
-CONFIG = "experiments/leave_one_corpus_out.toml"
-SCORED = ("random", "census")
 
 
 def _parts(X):
@@ -107,37 +95,17 @@ def with_neighbours(gold):
 
 
 def main(argv=None):
-    from stance.experiments import load_config
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", default="experiments/results", help="where the run folder goes (default: %(default)s)")
     parser.add_argument("--both", action="store_true", help="also run the spec without neighbours on joined inputs "
                         "(a check: it gives the scores of combined_targeted in the leave-one-corpus-out run)")
     args = parser.parse_args(argv)
-    config = load_config(CONFIG)
-    gold = with_neighbours(load_gold(list(config.annotations)))
-    cv, groups = splitter_for("leave-one-corpus-out", None, config.seed)
+    config, gold = design()
     models = {"combined_targeted_neighbours": make_model(True)}
     if args.both:
         models = {"combined_targeted": make_model(False), **models}
-    _, every = compare_models(gold, models, priors=load_priors(), n_boot=0, cv=cv, groups=groups, seed=config.seed)
-    folder = new_run_folder(args.results, "context-neighbours")
-    columns = ["group", "model", "sentences", "topics_macro_f1", "tone_macro_f1", "stance_macro_f1", "critical_f1",
-               "critical_support", "critical_predicted"]
-    command = " ".join(["python experiments/context_neighbours.py", *(sys.argv[1:] if argv is None else argv)])
-    summary = ["# The neighbouring sentences as extra input, leave-one-corpus-out", "", f"`{command}`",
-               f"(the gold sets and seed of `{CONFIG}`; each held-out corpus scored by a model trained on the others plus "
-               "the synthetic priors). Means over held-out corpora; per corpus in the CSV files.", ""]
-    for name, sample, title in (("corpora.csv", SCORED, "Random samples (the seeds: census)"),
-                                ("corpora_targeted.csv", ("targeted",), "Targeted samples (enriched for rare classes)")):
-        table = corpus_scores({m: p[p["sample"].isin(sample)] for m, p in every.items()}, config.bootstrap, config.seed)
-        write_table(table, folder / name)
-        summary += [f"{title}:", "", markdown_table(table.loc[table["group"] == "mean", columns]), ""]
-    (folder / "summary.md").write_text("\n".join(summary), encoding="utf-8")
-    (folder / "environment.json").write_text(json.dumps(environment(), indent=2), encoding="utf-8")
-    print("\n".join(summary))
-    print(f"written to {folder}")
-
+    compare_held_out(with_neighbours(gold), models, config, args.results, "context-neighbours",
+                     "The neighbouring sentences as extra input", "experiments/context_neighbours.py", argv)
 
 if __name__ == "__main__":
     main()

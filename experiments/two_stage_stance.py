@@ -16,28 +16,15 @@ Usage: python experiments/two_stage_stance.py [--results experiments/results]
 """
 
 import argparse
-import json
-import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from stance.evaluate.splitters import splitter_for
-from stance.evaluate.validation import compare_models
-from stance.experiments import load_config
-from stance.experiments.environment import environment
-from stance.experiments.gold import load_gold
-from stance.experiments.registry import new_run_folder
-from stance.experiments.run import corpus_scores
-from stance.io import write_table
+from held_out_corpora import compare_held_out, design
 from stance.models.catalogue import make_model
 from stance.models.estimators import CalibratedLinear
-from stance.models.training_data import load_priors
-from stance.report.tables import markdown_table
 
-CONFIG = "experiments/leave_one_corpus_out.toml"
-SCORED = ("random", "census")
 NEUTRAL = "neutral"
 
 
@@ -84,27 +71,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", default="experiments/results", help="where the run folder goes (default: %(default)s)")
     args = parser.parse_args(argv)
-    config = load_config(CONFIG)
-    gold = load_gold(list(config.annotations))
+    config, gold = design()
     two_stage = make_model("combined_targeted").set_params(stance_estimator=TwoStage())
-    cv, groups = splitter_for("leave-one-corpus-out", None, config.seed)
-    _, every = compare_models(gold, {"combined_targeted": "combined_targeted", "combined_targeted_two_stage": two_stage},
-                              priors=load_priors(), n_boot=0, cv=cv, groups=groups, seed=config.seed)
-    folder = new_run_folder(args.results, "two-stage-stance")
-    command = " ".join(["python experiments/two_stage_stance.py", *(sys.argv[1:] if argv is None else argv)])
-    columns = ["group", "model", "sentences", "topics_macro_f1", "tone_macro_f1", "stance_macro_f1", "critical_f1"]
-    summary = ["# Stance in two stages, leave-one-corpus-out", "", f"`{command}` (the gold sets and seed of `{CONFIG}`).",
-               "Means over held-out corpora; per corpus in the CSV files.", ""]
-    for name, sample, title in (("corpora.csv", SCORED, "Random samples (the seeds: census)"),
-                                ("corpora_targeted.csv", ("targeted",), "Targeted samples (enriched for rare classes)")):
-        table = corpus_scores({m: p[p["sample"].isin(sample)] for m, p in every.items()}, config.bootstrap, config.seed)
-        write_table(table, folder / name)
-        summary += [f"{title}:", "", markdown_table(table.loc[table["group"] == "mean", columns]), ""]
-    (folder / "summary.md").write_text("\n".join(summary), encoding="utf-8")
-    (folder / "environment.json").write_text(json.dumps(environment(), indent=2), encoding="utf-8")
-    print("\n".join(summary))
-    print(f"written to {folder}")
-
+    compare_held_out(gold, {"combined_targeted": "combined_targeted", "combined_targeted_two_stage": two_stage}, config,
+                     args.results, "two-stage-stance", "Stance in two stages", "experiments/two_stage_stance.py", argv)
 
 if __name__ == "__main__":
     main()
