@@ -23,8 +23,8 @@ from stance.experiments.gold import load_gold
 from stance.experiments.registry import new_run_folder
 from stance.features import LexiconCounts
 from stance.io import write_table
-from stance.labels import TOPICS
-from stance.metrics import f1
+from stance.labels import TOPICS, topic_matrix
+from stance.metrics import topics_macro_f1
 from stance.quantify.gold_predictions import gold_predictions_path
 from stance.quantify.predictions import read_predictions
 
@@ -47,13 +47,13 @@ def term_table(gold):
 
 
 def mean_topic_f1(rows, decide):
-    """Mean over gold sets of the topic macro-F1 (over the topics with gold support in the set)."""
+    """Mean over gold sets of the topic macro-F1 (over the topics with gold support in the set; a set
+    without any topic sentence has no score)."""
     per_set = []
     for _, group in rows.groupby("gold_set"):
-        scores = [f1(gold, decide(group, topic)) for topic in TOPICS
-                  if (gold := group["topics"].map(lambda topics, t=topic: t in topics).to_numpy()).any()]
-        if scores:
-            per_set.append(np.mean(scores))
+        gold = topic_matrix(group["topics"]).astype(bool)
+        if gold.any():
+            per_set.append(topics_macro_f1(gold, np.column_stack([decide(group, topic) for topic in TOPICS])))
     return float(np.mean(per_set))
 
 

@@ -46,6 +46,13 @@ def cohen_kappa(gold, pred, k):
     return float((observed - expected) / (1 - expected)) if expected < 1 else float("nan")
 
 
+def topics_macro_f1(gold, pred):
+    """Macro-F1 of boolean topic matrices (n_sentences, n_topics) over the topics with gold support
+    (over all topics when none has any)."""
+    supported = [i for i in range(gold.shape[1]) if gold[:, i].any()] or list(range(gold.shape[1]))
+    return float(np.mean([f1(gold[:, i], pred[:, i]) for i in supported]))
+
+
 def encode_predictions(predictions):
     """Gold and predicted labels as arrays: topic indicator matrices and class codes."""
     encoded = {"topics": (topic_matrix(predictions["topics"]).astype(bool), topic_matrix(predictions["pred_topics"]).astype(bool))}
@@ -57,8 +64,7 @@ def encode_predictions(predictions):
 def encoded_scores(encoded, rows=slice(None)):
     """The scores of :func:`task_scores` on the rows ``rows`` of encoded predictions (for bootstraps)."""
     gold, pred = (m[rows] for m in encoded["topics"])
-    supported = [i for i in range(gold.shape[1]) if gold[:, i].any()] or list(range(gold.shape[1]))
-    scores = {"topics_macro_f1": float(np.mean([f1(gold[:, i], pred[:, i]) for i in supported])),
+    scores = {"topics_macro_f1": topics_macro_f1(gold, pred),
               "topics_micro_f1": float(f1(gold.ravel(), pred.ravel()))}
     for task in SCHEME.single:
         y, p = (codes[rows] for codes in encoded[task.name])
