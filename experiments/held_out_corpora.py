@@ -14,7 +14,7 @@ from stance.evaluate.splitters import splitter_for
 from stance.evaluate.validation import compare_models
 from stance.experiments import load_config
 from stance.experiments.environment import environment
-from stance.experiments.gold import load_gold
+from stance.annotate.annotations import load_gold
 from stance.experiments.registry import new_run_folder
 from stance.experiments.run import corpus_scores
 from stance.io import write_table

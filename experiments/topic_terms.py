@@ -19,7 +19,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from stance.experiments.gold import load_gold
+from stance.annotate.annotations import load_gold
 from stance.experiments.registry import new_run_folder
 from stance.features import LexiconCounts
 from stance.io import write_table

@@ -63,7 +63,7 @@ class ModelRef:
 
     path: str
     plugin: str
-    # The stance decision the tasks label with (None: the model's own; see stance.models.classifier.with_decision).
+    # The stance decision the tasks label with (None: the model's own; see stance.models.decision.with_decision).
     stance_decision: object = None
 
 
@@ -113,7 +113,7 @@ def label_dask(data=None, out=None, *, model=None, level="sentence", fmt=None, p
     chunk : int or None
         Articles labelled at once inside a task (None: :data:`stance.labelling.CHUNK_ARTICLES`).
     stance_decision : {"argmax", "balanced"}, float in [0, 1] or None
-        How stance is decided from its probabilities (:func:`stance.models.classifier.with_decision`);
+        How stance is decided from its probabilities (:func:`stance.models.decision.with_decision`);
         None: as the model decides.
 
     Returns

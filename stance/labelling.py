@@ -14,11 +14,11 @@ CHUNK_ARTICLES = 200
 
 def deciding(classifier, stance_decision, source="--stance-decision"):
     """``classifier``, or a copy that decides stance by ``stance_decision`` when it is not None
-    (:func:`stance.models.classifier.with_decision`); a bad decision raises StanceInputError naming ``source``."""
+    (:func:`stance.models.decision.with_decision`); a bad decision raises StanceInputError naming ``source``."""
     if stance_decision is None:
         return classifier
     from .errors import StanceInputError
-    from .models.classifier import with_decision
+    from .models.decision import with_decision
 
     try:
         return with_decision(classifier, stance_decision)

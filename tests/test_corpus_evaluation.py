@@ -86,7 +86,7 @@ def test_a_bad_decision_is_refused(bad):
 
 
 def test_with_decision_changes_the_stance_decisions_of_a_copy_only(lexicon_model):
-    from stance.models.classifier import with_decision
+    from stance.models.decision import with_decision
 
     classifier = stance.load_classifier(lexicon_model)
     texts = stance.load_annotations()["text"].tolist()

@@ -283,6 +283,30 @@ def load_annotations(path=None, corpus=None):
     return SCHEME.gold_scores(gold)
 
 
+CENSUS = "census"
+
+
+def load_gold(names):
+    """Concatenate annotation sets (bundled names or files), each row marked with its ``gold_set``
+    and its ``sample`` (``census`` for a set that annotates every sentence, like the seeds).
+
+    ``text_public`` says whether the text may be written into a run folder (text of a corpus from
+    the data home is third-party and never is; see :func:`public_text`).
+    """
+    frames = []
+    for name in names:
+        gold = load_annotations(name)
+        gold["text_public"] = "text_sha256" not in gold.columns
+        if "sample" not in gold:
+            gold = gold.assign(sample=CENSUS, stratum=CENSUS)
+        frames.append(gold.assign(gold_set=name))
+    gold = pd.concat(frames, ignore_index=True)
+    duplicated = gold["sentence_id"].duplicated()
+    if duplicated.any():
+        raise StanceInputError(names[0], f"sentence {gold.loc[duplicated, 'sentence_id'].iloc[0]} is in two annotation sets")
+    return gold
+
+
 def _align(gold, sentences, path):
     """Match every gold row to a current sentence by article and span, and check its text or hash."""
     from .sampling import text_hash

@@ -4,7 +4,8 @@ The steps, each its own module:
 
 - :mod:`~stance.experiments.config`: :func:`load_config` reads and checks a config into an
   :class:`ExperimentConfig` (:func:`config_kind` tells classification from quantification configs);
-- :mod:`~stance.experiments.gold`: the gold of an experiment (:func:`load_gold`);
+- :func:`load_gold` (from :mod:`stance.annotate.annotations`) reads the gold of an experiment;
+  :mod:`~stance.experiments.gold` says what a run folder may show of it (third-party text emptied);
 - :mod:`~stance.experiments.run`: :func:`run` trains and scores the models into a :class:`RunResult`
   (data only, no file written);
 - :mod:`~stance.experiments.registry`: :func:`save_run` writes a run folder, :func:`load_run` reads its
@@ -18,8 +19,8 @@ The steps, each its own module:
 
 from pathlib import Path
 
+from ..annotate.annotations import load_gold
 from .config import ExperimentConfig, config_kind, load_config
-from .gold import load_gold
 from .registry import compare_runs, load_run, registry_runs, run_index, save_run
 from .run import RunResult, run
 

@@ -1,33 +1,11 @@
-"""The gold of an experiment: annotation sets in, one frame of scored sentences out."""
+"""What a run folder may show of its gold: article metadata, and third-party text and titles emptied.
+
+The gold itself is read by :func:`stance.annotate.annotations.load_gold`.
+"""
 
 import pandas as pd
 
-from ..annotate.annotations import load_annotations
 from ..ingest.corpus import load_corpus
-from ..errors import StanceInputError
-
-CENSUS = "census"
-
-
-def load_gold(names):
-    """Concatenate annotation sets (bundled names or files), each row marked with its ``gold_set``
-    and its ``sample`` (``census`` for a set that annotates every sentence, like the seeds).
-
-    ``text_public`` says whether the text may be written into a run folder (text of a corpus from
-    the data home is third-party and never is; see :func:`public_text`).
-    """
-    frames = []
-    for name in names:
-        gold = load_annotations(name)
-        gold["text_public"] = "text_sha256" not in gold.columns
-        if "sample" not in gold:
-            gold = gold.assign(sample=CENSUS, stratum=CENSUS)
-        frames.append(gold.assign(gold_set=name))
-    gold = pd.concat(frames, ignore_index=True)
-    duplicated = gold["sentence_id"].duplicated()
-    if duplicated.any():
-        raise StanceInputError(names[0], f"sentence {gold.loc[duplicated, 'sentence_id'].iloc[0]} is in two annotation sets")
-    return gold
 
 
 def load_articles(config):
@@ -50,7 +28,7 @@ def public_titles(articles, predictions):
 
 
 def public_text(predictions):
-    """The rows with ``text`` emptied where it comes from a third-party corpus (see :func:`load_gold`):
+    """The rows with ``text`` emptied where it comes from a third-party corpus (see :func:`stance.annotate.annotations.load_gold`):
     the sentence id and its corpus find it again."""
     if "text_public" not in predictions:
         return predictions

@@ -23,7 +23,8 @@ from ..labels import TOPICS
 from ..metrics import HEADLINE
 from .config import ExperimentConfig
 from .environment import environment
-from .gold import load_articles, load_gold, public_text, public_titles
+from ..annotate.annotations import load_gold
+from .gold import load_articles, public_text, public_titles
 
 
 @dataclass

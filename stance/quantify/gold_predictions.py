@@ -107,7 +107,7 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progr
     classifier : StanceClassifier
         A trained model whose metadata names its ``gold_sets`` (and ``synthetic_priors``).
     gold : pandas.DataFrame, optional
-        Gold with text (:func:`stance.experiments.load_gold`); default: every bundled gold set
+        Gold with text (:func:`stance.annotate.annotations.load_gold`); default: every bundled gold set
         (the third-party sets need their corpora in the data home).
     n_folds, seed
         The grouped folds of the ``k-fold`` design (articles shuffled with ``seed``).
@@ -129,7 +129,7 @@ def build_gold_predictions(classifier, gold=None, n_folds=N_FOLDS, seed=0, progr
         When the model's training gold cannot be rebuilt (its training-data hash differs).
     """
     from ..annotate.annotations import bundled_annotations
-    from ..experiments.gold import load_gold
+    from ..annotate.annotations import load_gold
     from ..models.persistence import data_hash, model_metadata
     from ..models.training_data import training_frame
     from ..evaluate.splitters import GroupFolds
