@@ -17,7 +17,7 @@ from stance.experiments.environment import environment
 from stance.annotate.annotations import load_gold
 from stance.experiments.registry import new_run_folder
 from stance.experiments.run import corpus_scores
-from stance.io import write_table
+from stance.io import write_table, write_text
 from stance.models.training_data import load_priors
 from stance.report.tables import markdown_table
 
@@ -50,8 +50,8 @@ def compare_held_out(gold, models, config, results, name, heading, script, argv=
         table = corpus_scores({m: p[p["sample"].isin(samples)] for m, p in every.items()}, config.bootstrap, config.seed)
         write_table(table, folder / file_name)
         summary += [f"{title}:", "", markdown_table(table.loc[table["group"] == "mean", MEAN_COLUMNS]), ""]
-    (folder / "summary.md").write_text("\n".join(summary), encoding="utf-8")
-    (folder / "environment.json").write_text(json.dumps(environment(), indent=2), encoding="utf-8")
+    write_text("\n".join(summary), folder / "summary.md")
+    write_text(json.dumps(environment(), indent=2), folder / "environment.json")
     print("\n".join(summary))
     print(f"written to {folder}")
     return folder

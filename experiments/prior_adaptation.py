@@ -16,14 +16,13 @@ Usage: python experiments/prior_adaptation.py [--results experiments/results]
 """
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from stance.annotate.annotations import bundled_annotations, read_labels
 from stance.experiments.registry import new_run_folder
-from stance.io import write_table
+from stance.io import write_table, write_text
 from stance.labels import SCHEME
 from stance.metrics import task_scores
 from stance.models.training_data import load_priors
@@ -101,7 +100,7 @@ def main(argv=None):
                f"({gold_predictions_path(None).name}), each held-out corpus's random sample (the seeds: all); "
                "macro-F1 per corpus, then the mean over corpora.", "",
                markdown_table(pivot.reset_index()), "", "Mean over held-out corpora:", "", markdown_table(means), ""]
-    Path(folder / "summary.md").write_text("\n".join(summary), encoding="utf-8")
+    write_text("\n".join(summary), folder / "summary.md")
     print("\n".join(summary))
     print(f"written to {folder}")
 

@@ -75,8 +75,6 @@ def _cmd_sample(args):
 
 
 def _cmd_annotations_build(args):
-    from pathlib import Path
-
     import pandas as pd
 
     from .annotate.annotations import agreement_report, build_gold, label_statistics, read_labels, read_table, without_text
@@ -88,7 +86,7 @@ def _cmd_annotations_build(args):
     folders = [Path(f) for f in args.folder]
     passes = [pd.concat([read_labels(f / f"pass_{p}.csv") for f in folders], ignore_index=True) for p in ("a", "b")]
     adjudication_path = folders[0] / "adjudication.csv"
-    adjudications = [read_labels(f / "adjudication.csv") for f in folders if (f / "adjudication.csv").exists()]
+    adjudications = [read_labels(f / "adjudication.csv", extra=["reason"]) for f in folders if (f / "adjudication.csv").exists()]
     adjudication = pd.concat(adjudications, ignore_index=True) if adjudications else passes[0].iloc[0:0]
     batch_path = folders[0] / "batch.csv"
     batches = [read_table(f / "batch.csv", ["sentence_id"]) for f in folders if (f / "batch.csv").exists()]
@@ -136,12 +134,10 @@ def _cmd_annotations_build(args):
 
 
 def _cmd_label(args):
-    from pathlib import Path
-
     from tqdm import tqdm
 
     from .ingest.corpus import load_corpus
-    from .io import atomic_path, table_format, table_writer
+    from .io import atomic_path, check_output_file, table_format, table_writer
     from .labelling import deciding, label_chunks
     from .models.persistence import load_classifier
 
@@ -153,6 +149,7 @@ def _cmd_label(args):
     for option in ("scheduler", "partitions", "partition_on", "workers"):
         if getattr(args, option) is not None:
             raise StanceInputError(f"--{option.replace('_', '-')}", "needs --engine dask")
+    check_output_file(out)
     classifier = deciding(load_classifier(args.model), args.stance_decision)
     articles = load_corpus(args.path)
     fmt = table_format(out, args.format)
@@ -184,7 +181,6 @@ def _label_on_dask(args, out):
 
 def _cmd_train(args):
     import json
-    from pathlib import Path
 
     import pandas as pd
 
@@ -210,7 +206,12 @@ def _cmd_train(args):
         except ValueError as err:
             raise StanceInputError("--model", str(err)) from None
     gold = load_annotations(args.annotations, corpus=args.corpus)
-    classifier, metadata = train_classifier(gold, model=model, priors=not args.no_priors, n_boot=args.bootstrap, name=name)
+    try:
+        classifier, metadata = train_classifier(gold, model=model, priors=not args.no_priors, n_boot=args.bootstrap, name=name)
+    except StanceInputError:
+        raise
+    except ValueError as err:  # gold the model cannot learn from, such as a task with a single class
+        raise StanceInputError(args.annotations, f"cannot train on these annotations: {err}") from None
     out = Path(args.out)
     path = save_classifier(classifier, out / MODEL_FILE, metadata)
     metrics = metadata.get("cv_metrics", {})
@@ -260,12 +261,12 @@ def _cmd_experiment_readme(args):
 def _cmd_measure(args):
     from tqdm import tqdm
 
-    from .io import write_table
+    from .io import check_output_file, write_table
     from .quantify.prevalence import measure, summary_lines
     from .report.tables import format_table
 
-    if args.out and Path(args.out).is_dir():
-        raise StanceInputError(args.out, "is a folder; --out takes a file (.csv, .jsonl or .parquet)")
+    if args.out:
+        check_output_file(args.out)
     table = measure(args.path, by=args.by, level=args.level, method=args.method, min_size=args.min_size,
                     model=args.model, predictions=args.predictions, design=args.design, gold=args.gold,
                     min_gold=args.min_gold, gold_sample=args.gold_sample, n_boot=args.bootstrap, random_state=args.seed,
@@ -279,6 +280,17 @@ def _cmd_measure(args):
         path = write_table(table, args.out, args.format)
         print(f"\nwrote {len(table)} rows to {path}")
     return 0
+
+
+def _positive_int(text):
+    """A whole number of at least 1 (``--chunk``, ``--partitions``, ``--workers``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
 
 
 def _decision(text):
@@ -351,7 +363,7 @@ def build_parser():
     _add_corpus_and_output(label, "output file (default: <name>-<level>-labels.csv)")
     label.add_argument("--level", choices=["sentence", "article"], default="sentence", help="one row per sentence (default) or per article")
     label.add_argument("--model", metavar="DIR", help="a model folder or file from `stance train` (default: the shipped model)")
-    label.add_argument("--chunk", type=int, default=CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
+    label.add_argument("--chunk", type=_positive_int, default=CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
     label.add_argument("--stance-decision", type=_decision, metavar="RULE",
                        help="how stance is decided from its probabilities: argmax (the most probable class), balanced "
                        "(probability over class share: finds more critical sentences, with more false alarms) or a "
@@ -363,11 +375,11 @@ def build_parser():
                       help="local: this process (default); dask: a Dask cluster")
     dask.add_argument("--scheduler", metavar="ADDRESS",
                       help="a running Dask scheduler (tcp://host:8786); default: a local cluster, one worker per CPU")
-    dask.add_argument("--partitions", type=int, metavar="N",
+    dask.add_argument("--partitions", type=_positive_int, metavar="N",
                       help="about N partitions (default: blocks of 4 MiB, at least two per worker)")
     dask.add_argument("--partition-on", metavar="COLUMNS",
                       help="Parquet dataset partitioned on these article columns, e.g. source,year (year: from date)")
-    dask.add_argument("--workers", type=int, metavar="N", help="worker processes of the local cluster (default: the CPUs)")
+    dask.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes of the local cluster (default: the CPUs)")
     label.set_defaults(run=_cmd_label)
 
     measure = commands.add_parser(

@@ -285,7 +285,7 @@ def _is_dask_frame(data):
 
 def _piece_tasks(client, data, partitions, minimum, partition_on, settings):
     """Plan the pieces of a corpus path, count and check them on the cluster; return the labelling tasks."""
-    from .ingest.corpus import ARTICLE_COLUMNS, EXTRA_FIELDS, corpus_path
+    from .ingest.corpus import EXTRA_FIELDS, corpus_path
     from .ingest.pieces import count_lines, first_lines, plan_pieces, scan_piece
 
     source = corpus_path(data)
@@ -301,7 +301,7 @@ def _piece_tasks(client, data, partitions, minimum, partition_on, settings):
     ids = [i for scan in scans for i in scan["ids"]]
     _check_ids(ids, source)
     extra = [f for f in EXTRA_FIELDS if any(f in scan["extra"] for scan in scans)]
-    _check_partition_on(partition_on, [c for c in ARTICLE_COLUMNS if c != "text"] + extra, source)
+    _check_partition_on(partition_on, _partition_columns(extra), source)
     tasks = [(label_piece, (piece, i, first, extra), settings) for i, (piece, first) in enumerate(zip(pieces, firsts))]
     return tasks, len(ids)
 
@@ -326,7 +326,7 @@ def _frame_tasks(client, frame, partitions, partition_on, settings):
     ids = [i for scan in scans for i in scan["ids"]]
     _check_ids(ids, FRAME_SOURCE)
     extra = [f for f in EXTRA_FIELDS if f in frame.columns]
-    _check_partition_on(partition_on, ["article_id", "title", "source", "date"] + extra, FRAME_SOURCE)
+    _check_partition_on(partition_on, _partition_columns(extra), FRAME_SOURCE)
     tasks = [(label_frame_part, (part, i, first, extra), settings) for i, (part, first) in enumerate(zip(parts, firsts))]
     return tasks, len(ids)
 
@@ -345,6 +345,14 @@ def _check_ids(ids, source):
     duplicated = series[series.duplicated()]
     if len(duplicated):
         raise StanceInputError(source, f"duplicate article id {duplicated.iloc[0]!r}")
+
+
+def _partition_columns(extra):
+    """The columns ``partition_on`` may name besides the derived ones: the article columns but the
+    text, then the ``extra`` fields the corpus carries (the same for a corpus path and a Dask DataFrame)."""
+    from .ingest.corpus import ARTICLE_COLUMNS
+
+    return [c for c in ARTICLE_COLUMNS if c != "text"] + list(extra)
 
 
 def _check_partition_on(partition_on, columns, source):

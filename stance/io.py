@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import StanceInputError
+
 TABLE_FORMATS = ("csv", "jsonl", "parquet")
-PARQUET_SUFFIXES = (".parquet", ".pq")
+PARQUET_SUFFIXES = (".parquet", ".pq")  # read as Parquet by stance.ingest too
 # Arrow types of the columns the package writes, by name (any other column is inferred).
 _INT_COLUMNS = {"position", "paragraph", "start", "end", "n_sentences"}
 _BOOL_COLUMNS = {"boilerplate"}
@@ -27,13 +29,23 @@ def _umask():
     return mask
 
 
+def check_output_file(path):
+    """``path`` as a Path; raise StanceInputError when it is an existing folder (an output file would
+    replace it). Call it before long work, so that a wrong ``--out`` fails at once."""
+    path = Path(path)
+    if path.is_dir():
+        raise StanceInputError(path, "is a folder; expected an output file")
+    return path
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
 
-    On any exception the temporary file is removed and ``path`` is untouched.
+    On any exception the temporary file is removed and ``path`` is untouched. A ``path`` that is a
+    folder raises StanceInputError (see :func:`check_output_file`).
     """
-    path = Path(path)
+    path = check_output_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -130,11 +142,12 @@ def to_arrow(frame, schema=None):
 
 
 @contextlib.contextmanager
-def table_writer(path, fmt):
+def table_writer(path, fmt, columns=None):
     """Open ``path`` for a table written in parts; yield ``write(frame)``.
 
     CSV gets its header from the first part; Parquet takes its schema from the first
-    part (:func:`arrow_schema`) and writes each part as a row group. ``path`` is written
+    part (:func:`arrow_schema`) and writes each part as a row group. With no part written the
+    file is still a valid empty table of ``columns`` (no column when None). ``path`` is written
     directly: wrap it in :func:`atomic_path` for an atomic output.
     """
     if fmt == "parquet":
@@ -153,6 +166,9 @@ def table_writer(path, fmt):
         finally:
             if state["writer"] is not None:
                 state["writer"].close()
+        if state["writer"] is None:
+            write(pd.DataFrame(columns=list(columns or []), dtype="string"))
+            state["writer"].close()
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:
         state = {"header": True}
@@ -162,6 +178,8 @@ def table_writer(path, fmt):
             state["header"] = False
 
         yield write
+        if state["header"] and columns and fmt == "csv":
+            write(pd.DataFrame(columns=list(columns)))
 
 
 def write_table(frame, path, fmt=None):

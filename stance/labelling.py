@@ -86,6 +86,8 @@ def split_in_chunks(articles, chunk=CHUNK_ARTICLES, progress=None):
     split a part at a time, so that memory stays bounded. ``progress`` wraps the chunk starts."""
     from .ingest.segment import split_sentences
 
+    if chunk < 1:
+        raise ValueError(f"chunk must be at least 1 article, got {chunk}")
     starts = range(0, len(articles), chunk)
     for start in (progress(starts) if progress else starts):
         part = articles.iloc[start:start + chunk]

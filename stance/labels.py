@@ -262,11 +262,6 @@ def parse_topics(value):
     return SCHEME.parse_topics(value)
 
 
-def check_label(value, dimension):
-    """Return ``value`` if it is a class of the task ``dimension`` ('tone' or 'stance'), else raise LabelError."""
-    return SCHEME.task(dimension).check(value)
-
-
 def topic_matrix(topic_lists):
     """:meth:`LabelScheme.encode_topics` of :data:`SCHEME`."""
     return SCHEME.encode_topics(topic_lists)

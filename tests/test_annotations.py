@@ -116,6 +116,20 @@ def test_a_disagreement_without_adjudication_is_rejected(seed_sentences):
         build_gold(seed_sentences, a, b, a.iloc[0:0])
 
 
+def test_an_adjudication_without_reasons_is_refused_by_the_command_line(tmp_path, capsys):
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    for name in ("pass_a.csv", "pass_b.csv"):
+        (folder / name).write_bytes((SEED_SET / name).read_bytes())
+    adjudication = pd.read_csv(SEED_SET / "adjudication.csv", dtype=str, keep_default_na=False)
+    adjudication.drop(columns="reason").to_csv(folder / "adjudication.csv", index=False)
+    argv = ["annotations", "build", str(folder), "--gold", str(tmp_path / "gold.csv"),
+            "--report", str(tmp_path / "report.md"), "--stats", str(tmp_path / "stats.md")]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip() == f"stance: error: {folder / 'adjudication.csv'}: missing column(s) reason"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed"]
+
+
 def _write_gold(tmp_path, edit, source=GOLD_FILE):
     frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     edit(frame)

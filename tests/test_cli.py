@@ -149,3 +149,35 @@ def test_label_with_a_missing_model_exits_2(tmp_path, capsys):
     assert main(["label", "--model", str(tmp_path / "nothing"), "--out", str(tmp_path / "x.csv")]) == 2
     assert "no such model file" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_an_output_that_is_a_folder_exits_2_before_any_work(lexicon_model, tmp_path, capsys):
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    for argv in (["corpus", "--out", str(folder)], ["label", "--model", str(lexicon_model), "--out", str(folder)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err == f"stance: error: {folder}: is a folder; expected an output file"
+    assert list(folder.iterdir()) == [] and [p.name for p in tmp_path.iterdir()] == ["adir"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_label_refuses_a_chunk_below_one(value, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["label", "--chunk", value, "--out", str(tmp_path / "x.csv")])
+    assert exited.value.code == 2 and "is not a whole number of at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_train_on_annotations_with_a_single_stance_exits_2(tmp_path, capsys):
+    import stance
+
+    gold = stance.load_annotations()
+    neutral = gold[gold["stance"] == "neutral"]
+    annotations = tmp_path / "neutral.csv"
+    neutral.assign(topics=neutral["topics"].map(";".join)).to_csv(annotations, index=False)
+    assert main(["train", "--annotations", str(annotations), "--out", str(tmp_path / "m"), "--model", "lexicon",
+                 "--no-priors", "--bootstrap", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"stance: error: {annotations}: cannot train on these annotations") and err.count("\n") == 1
+    assert not (tmp_path / "m").exists()

@@ -36,3 +36,25 @@ def test_atomic_output_gets_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_table_written_in_no_parts_is_still_a_valid_empty_table(tmp_path):
+    from stance.io import table_writer
+
+    with table_writer(tmp_path / "t.parquet", "parquet", ["article_id", "stance"]):
+        pass
+    assert pd.read_parquet(tmp_path / "t.parquet").columns.tolist() == ["article_id", "stance"]
+    assert len(pd.read_parquet(tmp_path / "t.parquet")) == 0
+    with table_writer(tmp_path / "t.csv", "csv", ["article_id", "stance"]):
+        pass
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == "article_id,stance\n"
+
+
+def test_an_output_path_that_is_a_folder_is_refused_and_left_alone(tmp_path):
+    from stance.errors import StanceInputError
+
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    with pytest.raises(StanceInputError, match="is a folder; expected an output file"):
+        write_table(pd.DataFrame({"a": [1]}), folder)
+    assert folder.is_dir() and list(tmp_path.iterdir()) == [folder]

@@ -317,6 +317,9 @@ def test_measure_is_reproducible_and_the_article_level_counts_articles(small_mod
     assert articles["n"].max() <= 2 and (articles["n"] == articles["articles"]).all()
     # a corpus without gold of its own: error rates from every gold set, leave-one-corpus-out
     assert set(first["design"]) == {"leave-one-corpus-out"}
+    # random_state=None (fresh entropy) gives the same estimates; only the intervals may move
+    unseeded = measure(seed_articles, by="source", model=folder, n_boot=40, min_size=1, min_gold=3, random_state=None)
+    pd.testing.assert_series_equal(unseeded["prevalence"], first["prevalence"])
 
 
 def test_choose_gold_falls_back_to_pooled_gold_and_reports_too_little(small_model):

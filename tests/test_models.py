@@ -110,6 +110,16 @@ def test_multilabel_thresholds_on_tiny_data():
     assert np.array_equal(model.predict(features.transform(TEXTS)), (proba >= model.thresholds_).astype(int))
 
 
+def test_multilabel_thresholds_fit_a_label_no_training_row_carries():
+    # A fold that holds out a rare topic's only article trains without that topic: the topic is never
+    # predicted (probability 0) and the others are learnt as usual; a label every row carries is always on.
+    x = np.array([0.05, 0.12, 0.3, 0.32, 0.55, 0.7, 0.8, 0.9] * 3)
+    y = np.column_stack([x >= 0.55, np.zeros_like(x), np.ones_like(x)]).astype(int)
+    model = MultiLabelThresholds(ScoreIsFeature(), cv=3).fit(x[:, None], y)
+    assert model.predict_proba(np.array([[0.9], [0.1]]))[:, 1:].tolist() == [[0.0, 1.0], [0.0, 1.0]]
+    assert model.predict(np.array([[0.9], [0.1]])).tolist() == [[1, 0, 1], [0, 0, 1]]
+
+
 class ScoreIsFeature(ClassifierMixin, BaseEstimator):
     """A binary 'classifier' whose probability of the positive class is the single feature."""
 
@@ -353,8 +363,8 @@ def test_every_model_spec_trains_labels_and_survives_a_skops_round_trip(spec, tm
     loaded = stance.load_classifier(save_classifier(model, tmp_path / "m.skops", {"model": spec}))
     assert loaded.metadata_["model"] == spec and loaded.get_params(deep=False).keys() == model.get_params(deep=False).keys()
     if "finetuned" in feature_families(spec):
-        _forget_fine_tuned_encoders()  # label from the weights in the file, not the encoder still in memory
-        labelled = model.predict(sentences, proba=True)  # the trained model, also from its stored weights
+        # The loaded model labels from the weights in the file, not from an encoder or embeddings still in
+        # memory; the trained model's labels above must be the same (it embeds with its stored weights too).
         _forget_fine_tuned_encoders()
     pd.testing.assert_frame_equal(loaded.predict(sentences, proba=True), labelled)
 

@@ -87,9 +87,9 @@ def validate_labels(frame, path, suffix="", scheme=SCHEME):
     return frame
 
 
-def read_labels(path):
-    """Read one annotation pass (or an adjudication file) with validated labels."""
-    return validate_labels(read_table(path, LABEL_COLUMNS), path)
+def read_labels(path, extra=()):
+    """Read one annotation pass (or, with ``extra=("reason",)``, an adjudication file) with validated labels."""
+    return validate_labels(read_table(path, LABEL_COLUMNS + list(extra)), path)
 
 
 def _kappa(a, b, labels):

@@ -12,6 +12,7 @@ with skops carries them as plain arrays: loading them runs no code.
 """
 
 import hashlib
+from collections import OrderedDict
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -21,7 +22,9 @@ from .cache import ROWS
 from .embeddings import EMBEDDING_DIM, _model
 from .lexicon import _as_texts
 
-_ENCODERS = {}
+# Encoders rebuilt from fitted weights, by digest; a few only (each holds about 90 MB), the most recent kept.
+_ENCODERS = OrderedDict()
+_MAX_ENCODERS = 2
 
 
 def contrastive_pairs(labels, n_pairs, rng):
@@ -62,8 +65,8 @@ class FineTunedEmbeddings(TransformerMixin, BaseEstimator):
     batch_size : int
     learning_rate : float
         AdamW learning rate.
-    random_state : int
-        Seeds the pair draw and torch.
+    random_state : int or None
+        Seeds the pair draw and torch (None: fresh entropy, not reproducible).
 
     ``fit(X, y)``: X an iterable of strings, y one label per text (any hashable; the classifier
     passes the joint stance and tone label). ``transform(X)``: array (n_texts, 384), L2-normalised.
@@ -82,8 +85,10 @@ class FineTunedEmbeddings(TransformerMixin, BaseEstimator):
         import torch
 
         texts = _as_texts(X)
-        rng = np.random.default_rng(self.random_state)
-        torch.manual_seed(self.random_state)
+        # None: fresh entropy, as scikit-learn means it; torch needs the number itself.
+        seed = int(np.random.SeedSequence().entropy % 2**63) if self.random_state is None else int(self.random_state)
+        rng = np.random.default_rng(seed)
+        torch.manual_seed(seed)
         encoder = _fresh_encoder()
         left, right, target = contrastive_pairs([str(v) for v in y], self.n_pairs, rng)
         optimiser = torch.optim.AdamW(encoder.parameters(), lr=self.learning_rate)
@@ -102,7 +107,9 @@ class FineTunedEmbeddings(TransformerMixin, BaseEstimator):
         encoder.eval()
         self.weights_ = {k: v.detach().to(torch.float16).numpy() for k, v in encoder.state_dict().items()}
         self.digest_ = hashlib.sha1(b"".join(w.tobytes() for w in self.weights_.values())).hexdigest()[:16]
-        _ENCODERS[self.digest_] = encoder
+        # The trained float32 encoder is dropped: embeddings come from the stored float16 weights, so that
+        # this model embeds the same before and after it is saved and loaded.
+        del encoder, optimiser
         self.n_features_out_ = EMBEDDING_DIM
         return self
 
@@ -115,6 +122,9 @@ class FineTunedEmbeddings(TransformerMixin, BaseEstimator):
             encoder.load_state_dict({k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in self.weights_.items()})
             encoder.eval()
             _ENCODERS[self.digest_] = encoder
+            while len(_ENCODERS) > _MAX_ENCODERS:
+                _ENCODERS.popitem(last=False)
+        _ENCODERS.move_to_end(self.digest_)
         return _ENCODERS[self.digest_]
 
     def transform(self, X):

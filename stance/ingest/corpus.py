@@ -17,6 +17,7 @@ import pandas as pd
 
 from .datahome import find_corpus, named_corpora, where_looked
 from ..errors import StanceInputError
+from ..io import PARQUET_SUFFIXES
 from .text import decode_bytes, normalise
 
 ARTICLE_COLUMNS = ["article_id", "title", "text", "source", "date"]
@@ -24,7 +25,6 @@ OPTIONAL_FIELDS = ["id", "title", "date", "source"]
 # Extra article columns, added after ARTICLE_COLUMNS only when the input table carries them
 # (speaker metadata of transcripts, tweets and UN statements; ``url`` is checked to be an address).
 EXTRA_FIELDS = ["genre", "speaker", "party", "chamber", "state", "speaker_country", "url"]
-PARQUET_SUFFIXES = (".parquet", ".pq")
 TABLE_SUFFIXES = (".jsonl", ".csv")
 MANIFEST = "manifest.csv"
 DEFAULT_CORPUS = "seeds"

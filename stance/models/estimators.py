@@ -15,6 +15,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.multiclass import check_classification_targets
@@ -155,6 +156,12 @@ class MultiLabelThresholds(_RestoresNewParameters, ClassifierMixin, BaseEstimato
         base = self.estimator if self.estimator is not None else CalibratedLinear(random_state=self.random_state)
         self.estimators_, thresholds = [], []
         for column in y.T:
+            if len(np.unique(column)) < 2:
+                # A label no training row carries (or every row does), as in a fold that holds out a
+                # rare topic's only article: its probability is that constant, not a refused fit.
+                thresholds.append(0.5)
+                self.estimators_.append(DummyClassifier(strategy="prior").fit(X, column))
+                continue
             thresholds.append(self._choose_threshold(base, X, column))
             self.estimators_.append(clone(base).fit(X, column))
         self.thresholds_ = np.array(thresholds)
@@ -171,7 +178,7 @@ class MultiLabelThresholds(_RestoresNewParameters, ClassifierMixin, BaseEstimato
     def predict_proba(self, X):
         check_is_fitted(self, "estimators_")
         X = validate_data(self, X, accept_sparse="csr", reset=False)
-        return np.column_stack([e.predict_proba(X)[:, list(e.classes_).index(1)] for e in self.estimators_])
+        return np.column_stack([_present_proba(e, X) for e in self.estimators_])
 
     def predict(self, X):
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
@@ -182,3 +189,11 @@ class MultiLabelThresholds(_RestoresNewParameters, ClassifierMixin, BaseEstimato
         tags.classifier_tags.multi_label = True
         tags.target_tags.multi_output = True
         return tags
+
+
+def _present_proba(estimator, X):
+    """P(label present) from a fitted binary classifier; 0 when it only saw the label absent."""
+    classes = list(estimator.classes_)
+    if 1 not in classes:
+        return np.zeros(X.shape[0])
+    return estimator.predict_proba(X)[:, classes.index(1)]

@@ -20,6 +20,7 @@ MODEL_FILE = "model.skops"
 TRUSTED_TYPES = sorted([
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "sklearn.dummy.DummyClassifier",
     "sklearn.model_selection._split.StratifiedKFold",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",

@@ -58,12 +58,18 @@ def output_classes(task):
     return list(enumerate(TASK_CLASSES[task]))
 
 
+def weighted_share(weights, decisions):
+    """The share of each class among a group's decided labels (rows one-hot, or a topic's 0/1), each
+    row counted by its weight: the uncorrected ("raw") prevalence beside the corrected one."""
+    return weights @ decisions / weights.sum()
 
 
 def _seed(random_state, *keys):
-    """A generator seeded by ``random_state`` and the keys (stable across runs and group orders)."""
+    """A generator seeded by ``random_state`` and the keys (stable across runs and group orders); with
+    ``random_state=None``, fresh entropy from the operating system (not reproducible)."""
     words = [zlib.crc32(str(k).encode("utf-8")) for k in keys]
-    return np.random.default_rng(np.random.SeedSequence([int(random_state), *words]))
+    base = np.random.SeedSequence().entropy if random_state is None else int(random_state)
+    return np.random.default_rng(np.random.SeedSequence([base, *words]))
 
 
 class PrevalenceEstimator(BaseEstimator):
@@ -79,8 +85,9 @@ class PrevalenceEstimator(BaseEstimator):
         Bootstrap replicates: each resamples the gold's articles and the group's articles.
     confidence : float
         Level of the percentile intervals.
-    random_state : int
-        Seeds the gold resamples and, with the group's name, each group's resamples.
+    random_state : int or None
+        Seeds the gold resamples and, with the group's name, each group's resamples (None: fresh
+        entropy, not reproducible).
     resampling : {"articles", "corpora"}
         How replicates resample the gold: its articles, or its gold sets (corpora) and then the
         articles of each (when the measured corpus has no gold of its own, the error rates it
@@ -141,7 +148,7 @@ class PrevalenceEstimator(BaseEstimator):
                                                     random_state=_seed(self.random_state, "group", self.task, key),
                                                     fitted=self.quantifiers_)
         low, high = percentile_interval(replicates, self.confidence)
-        raw = group.weights @ decisions / group.weights.sum()
+        raw = weighted_share(group.weights, decisions)
         return {"estimate": estimate, "low": low, "high": high, "raw": raw}
 
 
@@ -355,7 +362,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
         raise StanceInputError(source, f"min_size must be at least 1, not {min_size}")
     if int(n_boot) < 1:
         raise StanceInputError(source, f"the bootstrap needs at least 1 replicate, not {n_boot}")
-    if int(random_state) < 0:
+    if random_state is not None and int(random_state) < 0:
         raise StanceInputError(source, f"the seed must be a whole number >= 0, not {random_state}")
     if engine not in ENGINES:
         raise StanceInputError(source, f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
@@ -424,7 +431,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
                 result = fitted.estimate(_group_scores(part, task, METHODS[method].soft), _group_scores(part, task, False),
                                          part["article_id"].to_numpy(), weights, key)
             elif status.startswith(TOO_LITTLE_GOLD) and len(part):
-                raw = weights @ _group_scores(part, task, False) / weights.sum()
+                raw = weighted_share(weights, _group_scores(part, task, False))
             for index, label in output_classes(task):
                 row = {**base, "task": output_task(task), "class": label, "prevalence": np.nan, "ci_low": np.nan,
                        "ci_high": np.nan, "raw_share": np.nan, "status": status, "warning": "",
