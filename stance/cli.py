@@ -21,7 +21,7 @@ def _cmd_corpus(args):
     from .ingest.datahome import data_home_candidates, get_data_home
     from .io import write_table
     from .ingest.segment import split_sentences
-    from .ingest.summary import corpus_summary
+    from .ingest.summary import boilerplate_reasons, corpus_summary
     from .report.tables import format_table
 
     if args.list:
@@ -34,6 +34,7 @@ def _cmd_corpus(args):
     articles = load_corpus(args.path)
     sentences = split_sentences(articles)
     print(format_table(corpus_summary(articles, sentences)))
+    print(f"\n{boilerplate_reasons(sentences)}")
     if args.out:
         path = write_table(sentences, args.out, args.format)
         print(f"\nwrote {len(sentences)} sentences to {path}")
@@ -141,6 +142,9 @@ def _cmd_label(args):
     from .labelling import deciding, label_chunks
     from .models.persistence import load_classifier
 
+    if args.stance_decision is not None and args.level == "article":
+        raise StanceInputError("--stance-decision", "decides sentence labels only; article labels come from the mean "
+                               "stance score and its bands (docs/annotation_guideline.md, Article level)")
     name = Path(args.path).stem if args.path else "seeds"
     default_format = args.format or ("parquet" if args.engine == "dask" else "csv")
     out = Path(args.out or f"{name}-{args.level}-labels.{default_format}")
@@ -150,9 +154,9 @@ def _cmd_label(args):
         if getattr(args, option) is not None:
             raise StanceInputError(f"--{option.replace('_', '-')}", "needs --engine dask")
     check_output_file(out)
+    fmt = table_format(out, args.format)
     classifier = deciding(load_classifier(args.model), args.stance_decision)
     articles = load_corpus(args.path)
-    fmt = table_format(out, args.format)
     rows = 0
     with atomic_path(out) as tmp, table_writer(tmp, fmt) as write:
         bar = tqdm(total=len(articles), unit="article", desc="labelling", disable=len(articles) < args.chunk or None)
@@ -185,6 +189,7 @@ def _cmd_train(args):
     import pandas as pd
 
     from .annotate.annotations import load_annotations
+    from .evaluate.splitters import GroupFolds
     from .io import write_text
     from .models.catalogue import check_model, is_model_name
     from .models.persistence import MODEL_FILE, save_classifier
@@ -206,8 +211,13 @@ def _cmd_train(args):
         except ValueError as err:
             raise StanceInputError("--model", str(err)) from None
     gold = load_annotations(args.annotations, corpus=args.corpus)
+    added, cv = None, None
+    if args.with_gold:
+        added = _shipped_gold(args.with_gold, gold, args.annotations or "the seed gold")
+        cv = GroupFolds(ADDED_GOLD_FOLDS, random_state=0)
     try:
-        classifier, metadata = train_classifier(gold, model=model, priors=not args.no_priors, n_boot=args.bootstrap, name=name)
+        classifier, metadata = train_classifier(gold, model=model, priors=not args.no_priors, n_boot=args.bootstrap,
+                                                name=name, added_gold=added, cv=cv)
     except StanceInputError:
         raise
     except ValueError as err:  # gold the model cannot learn from, such as a task with a single class
@@ -218,7 +228,9 @@ def _cmd_train(args):
     write_text(json.dumps(metadata, indent=2) + "\n", out / "metadata.json")
     if metrics:
         table = pd.DataFrame([{"metric": k, "value": v["value"], "ci95_low": v["low"], "ci95_high": v["high"]} for k, v in metrics.items()])
-        print(f"leave-one-article-out, {len(gold)} gold sentences in {gold['article_id'].nunique()} articles:")
+        design = "leave-one-article-out" if cv is None else (
+            f"{ADDED_GOLD_FOLDS} folds of articles, the {len(added)} added gold sentences in every training fold")
+        print(f"{design}, {len(gold)} gold sentences in {gold['article_id'].nunique()} articles:")
         print(format_table(table.round(3)))
     print(f"wrote {path}")
     return 0
@@ -282,6 +294,40 @@ def _cmd_measure(args):
     return 0
 
 
+ADDED_GOLD_FOLDS = 5
+
+
+def _shipped_gold(names, gold, source):
+    """``--with-gold``: the shipped gold sets named (comma-separated, or ``all``) to train on beside ``gold``.
+
+    A set of a data-home corpus needs that corpus (its text is joined from it). Raises StanceInputError for an
+    unknown name, or a sentence that is both in ``gold`` and in a shipped set (``source`` names ``gold``)."""
+    from .annotate.annotations import bundled_annotations, load_gold
+
+    shipped = list(bundled_annotations())
+    wanted = shipped if names.strip() == "all" else [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in shipped]
+    if unknown or not wanted:
+        raise StanceInputError("--with-gold", f"unknown gold set {', '.join(unknown) or repr(names)}; choose from all, "
+                               f"{', '.join(shipped)}")
+    added = load_gold(wanted)
+    both = added["sentence_id"].isin(set(gold["sentence_id"]))
+    if both.any():
+        raise StanceInputError(source, f"sentence {added.loc[both, 'sentence_id'].iloc[0]} is also in the shipped gold "
+                               "added by --with-gold; leave that set out or drop the sentence")
+    return added
+
+
+def _version():
+    """The installed package's version (read from its metadata: importing the package would be slow)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stance")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _positive_int(text):
     """A whole number of at least 1 (``--chunk``, ``--partitions``, ``--workers``)."""
     try:
@@ -317,12 +363,20 @@ def _add_corpus_and_output(parser, out_help):
                         help="table format (default: from FILE's suffix, .parquet for Parquet, else csv)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other error of the command line."""
+
+    def error(self, message):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser():
     """Return the argument parser of the ``stance`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stance",
         description="Topic, tone and stance labels for texts about supporting Ukraine.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     corpus = commands.add_parser(
@@ -331,7 +385,7 @@ def build_parser():
         "article. With --out, also write the sentence table.",
     )
     _add_corpus_and_output(corpus, "write the sentence table to FILE")
-    corpus.add_argument("--list", action="store_true", help="list the bundled corpora and exit")
+    corpus.add_argument("--list", action="store_true", help="list the corpora found (bundled and in the data home) and exit")
     corpus.set_defaults(run=_cmd_corpus)
 
     sample = commands.add_parser(
@@ -360,14 +414,15 @@ def build_parser():
         "with --level article, aggregate to one row per article. Works in chunks of articles; "
         "the output is written to a temporary file and renamed when complete.",
     )
-    _add_corpus_and_output(label, "output file (default: <name>-<level>-labels.csv)")
+    _add_corpus_and_output(label, "output file (default: <name>-<level>-labels.<format>, csv locally, parquet on Dask)")
     label.add_argument("--level", choices=["sentence", "article"], default="sentence", help="one row per sentence (default) or per article")
     label.add_argument("--model", metavar="DIR", help="a model folder or file from `stance train` (default: the shipped model)")
     label.add_argument("--chunk", type=_positive_int, default=CHUNK_ARTICLES, help="articles per chunk (default: %(default)s)")
     label.add_argument("--stance-decision", type=_decision, metavar="RULE",
                        help="how stance is decided from its probabilities: argmax (the most probable class), balanced "
                        "(probability over class share: finds more critical sentences, with more false alarms) or a "
-                       "power in [0, 1] in between (default: the model's own)")
+                       "power in [0, 1] in between (default: the model's own). Sentence level only: article "
+                       "labels come from the mean stance score")
     dask = label.add_argument_group(
         "Dask", "--engine dask labels the corpus's partitions on a Dask cluster (pip install 'stance[dask]'); "
         "the output is a Parquet dataset (default) or one CSV or JSONL file, with the labels of the local engine")
@@ -386,7 +441,7 @@ def build_parser():
         "measure", help="prevalence of topics, tone and stance per group, corrected for classifier error",
         description="Label a corpus and estimate, per group (columns of the corpus and periods of its dates), the "
         "share of every topic, tone and stance class, corrected for the classifier's error rates measured on gold "
-        "it was not trained on, with a 95%% bootstrap interval over both the group and the gold; the raw "
+        "it was not trained on, with a 95% bootstrap interval over both the group and the gold; the raw "
         "classify-and-count share stands beside it. One row per group, task and class.",
     )
     _add_corpus_and_output(measure, "write the full table to FILE (csv, jsonl or parquet)")
@@ -395,7 +450,7 @@ def build_parser():
                          "its dates (default: %(default)s)")
     measure.add_argument("--level", choices=["sentence", "article"], default="sentence",
                          help="shares of sentences (default), or every article weighing once")
-    measure.add_argument("--method", default=None, help="cc, pcc, acc, pacc or sld (default: the one the validation chose)")
+    measure.add_argument("--method", default=None, help="cc, pcc, acc, pacc, sld or emq (default: the one the validation chose)")
     measure.add_argument("--min-size", type=int, default=30, help="groups with fewer sentences (articles at article "
                          "level) get no estimate (default: %(default)s)")
     measure.add_argument("--model", metavar="DIR", help="a model folder with its gold predictions (default: the shipped model)")
@@ -427,7 +482,7 @@ def build_parser():
         "train", help="train classifiers on annotations and print cross-validated metrics",
         description="Train topic, tone and stance models on an annotation file in the gold format "
         "(article_id, sentence_id, start, end, text, topics, tone, stance), report leave-one-article-out "
-        "metrics with bootstrap 95%% CIs, and save the model to DIR/model.skops.",
+        "metrics with bootstrap 95% CIs, and save the model to DIR/model.skops.",
     )
     train.add_argument("--annotations", default=None, metavar="FILE", help="gold-format CSV (default: the seed gold)")
     train.add_argument("--corpus", default=None, help="check the annotations against this corpus's sentence split")
@@ -438,6 +493,11 @@ def build_parser():
                        "families:<family>,... for a linear model on those feature families, or a saved model "
                        "(file or folder; its estimator is retrained from its parameters) (default: the shipped "
                        "default's)")
+    train.add_argument("--with-gold", metavar="SETS", default=None,
+                       help="also train on shipped gold sets (comma-separated names, or all; a set of a data-home "
+                       "corpus needs that corpus): your annotations adapt the shipped model to your corpus. The "
+                       "metrics are then those of your annotations in 5 folds of articles, the shipped gold in "
+                       "every training fold")
     train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")
     train.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the CIs (default: %(default)s)")
     train.set_defaults(run=_cmd_train)

@@ -61,15 +61,18 @@ def atomic_path(path):
 
 
 def table_format(path, fmt=None):
-    """Return ``fmt``, or the format implied by the suffix of ``path`` (csv by default)."""
-    if fmt is not None:
-        if fmt not in TABLE_FORMATS:
-            raise ValueError(f"unknown table format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
-        return fmt
+    """Return ``fmt``, or the format implied by the suffix of ``path`` (csv by default).
+
+    A ``fmt`` that contradicts a table suffix of ``path`` (Parquet into ``x.csv``) raises StanceInputError."""
     suffix = Path(path).suffix.lower()
-    if suffix in PARQUET_SUFFIXES:
-        return "parquet"
-    return suffix.lstrip(".") if suffix.lstrip(".") in TABLE_FORMATS else "csv"
+    implied = "parquet" if suffix in PARQUET_SUFFIXES else suffix.lstrip(".") if suffix.lstrip(".") in TABLE_FORMATS else None
+    if fmt is None:
+        return implied or "csv"
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"unknown table format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
+    if implied is not None and implied != fmt:
+        raise StanceInputError(path, f"the format {fmt} contradicts the file's suffix {suffix}; change one of them")
+    return fmt
 
 
 def _jsonable(value):

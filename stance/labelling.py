@@ -47,10 +47,11 @@ def label_sentences(classifier, sentences):
     """
     import pandas as pd
 
+    from .features.texts import as_texts
     from .labels import SCHEME
 
     if not isinstance(sentences, pd.DataFrame):
-        texts = [str(s) for s in sentences]
+        texts = as_texts(sentences)
         return pd.concat([pd.DataFrame({"text": texts}), classifier.predict(texts, proba=True)], axis=1)
     frame = sentences.reset_index(drop=True)
     mask = ~frame["boilerplate"].astype(bool) if "boilerplate" in frame else pd.Series(True, index=frame.index)

@@ -12,7 +12,7 @@ from .models.training_data import fit_model, resolve_priors, training_frame
 
 
 def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, predictions=None, random_state=0,
-                     name=None):
+                     name=None, added_gold=None, cv=None):
     """Train a classifier on gold (plus priors) and record its cross-validated metrics.
 
     Parameters
@@ -35,6 +35,12 @@ def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, 
         Seeds the model (every nested ``random_state``) and the bootstrap.
     name : str, optional
         The model's name in the metadata (default: its catalogue name, or its class name).
+    added_gold : pandas.DataFrame, optional
+        Gold of other corpora (such as the shipped gold sets, :func:`stance.annotate.annotations.load_gold`)
+        added to training whole, as the priors are: to every cross-validation training fold and to the final
+        fit, never scored. The cross-validated scores are then those of ``gold``'s own corpus.
+    cv : splitter, optional
+        Folds over ``gold``'s articles (:mod:`stance.evaluate.splitters`); default one article per fold.
 
     Returns
     -------
@@ -46,15 +52,21 @@ def train_classifier(gold, model=None, priors=True, evaluate=True, n_boot=1000, 
         :func:`stance.models.save_classifier`.
     """
     model = model if model is not None else DEFAULT_MODEL
-    extra = resolve_priors(priors)
+    synthetic = resolve_priors(priors)
+    extra = synthetic if added_gold is None else training_frame(added_gold, synthetic)
     train = training_frame(gold, extra)
     metadata = {"model": name or model_name(model), "training_sentences": len(train), "gold_sentences": len(gold),
-                "gold_articles": int(gold["article_id"].nunique()), "synthetic_priors": 0 if extra is None else len(extra),
+                "gold_articles": int(gold["article_id"].nunique()),
+                "synthetic_priors": 0 if synthetic is None else len(synthetic),
                 "training_data_sha256": data_hash(train)}
+    if added_gold is not None:
+        metadata["added_gold_sentences"] = len(added_gold)
     if predictions is None and evaluate and gold["article_id"].nunique() > 1:
-        predictions = cross_val_predictions(gold, model, priors=extra, random_state=random_state)
+        predictions = cross_val_predictions(gold, model, cv=cv, priors=extra, random_state=random_state)
     if predictions is not None:
-        metadata["cv"] = "leave-one-article-out"
+        metadata["cv"] = "leave-one-article-out" if cv is None else f"{cv!r} over the articles"
+        if added_gold is not None:
+            metadata["cv"] += ", the added gold in every training fold"
         metadata["cv_metrics"] = score_with_ci(predictions, n_boot=n_boot, seed=random_state)
     classifier = fit_model(gold, model, extra, random_state)
     return classifier, metadata

@@ -14,6 +14,7 @@ def test_corpus_prints_summary_and_writes_sentence_table(tmp_path, capsys):
     assert main(["corpus", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "total (5 articles)" in printed and "Daily Mirror" in printed
+    assert "flagged 15 of 116 sentences: donation_appeal 9, promo 3," in printed
     assert f"wrote 116 sentences to {out}" in printed
     table = pd.read_csv(out)
     assert len(table) == 116
@@ -181,3 +182,45 @@ def test_train_on_annotations_with_a_single_stance_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"stance: error: {annotations}: cannot train on these annotations") and err.count("\n") == 1
     assert not (tmp_path / "m").exists()
+
+
+def test_train_with_shipped_gold_adapts_it_and_scores_only_the_users_annotations(tmp_path, capsys):
+    import stance
+
+    gold = stance.load_annotations()
+    mine = gold[gold["article_id"].isin(gold["article_id"].unique()[:3])]
+    annotations = tmp_path / "mine.csv"
+    mine.assign(topics=mine["topics"].map(";".join)).to_csv(annotations, index=False)
+    argv = ["train", "--annotations", str(annotations), "--out", str(tmp_path / "m"), "--model", "lexicon",
+            "--no-priors", "--bootstrap", "0"]
+    assert main([*argv, "--with-gold", "us-government-2022"]) == 0
+    us = len(stance.load_annotations("us-government-2022"))
+    assert f"5 folds of articles, the {us} added gold sentences in every training fold, {len(mine)} gold sentences in 3 articles" \
+        in capsys.readouterr().out
+    metadata = json.loads((tmp_path / "m" / "metadata.json").read_text())
+    assert metadata["gold_sentences"] == len(mine) and metadata["added_gold_sentences"] == us
+    assert metadata["training_sentences"] == len(mine) + us
+    # a sentence of the user's annotations that a shipped set holds too, and an unknown set: one line, exit 2
+    assert main([*argv, "--with-gold", "seeds"]) == 2
+    assert "is also in the shipped gold added by --with-gold" in capsys.readouterr().err
+    assert main([*argv, "--with-gold", "nowhere"]) == 2
+    assert capsys.readouterr().err.startswith("stance: error: --with-gold: unknown gold set nowhere; choose from all, seeds")
+
+
+def test_option_errors_are_one_line_and_the_version_is_printed(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["label", "--level", "paragraph"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.count("\n") == 1
+    assert err.startswith("stance label: error: argument --level: invalid choice: 'paragraph'")
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0 and capsys.readouterr().out.startswith("stance ")
+
+
+def test_label_refuses_a_format_against_the_suffix_and_a_decision_at_article_level(tmp_path, capsys):
+    assert main(["label", "--out", str(tmp_path / "x.csv"), "--format", "parquet"]) == 2
+    assert "the format parquet contradicts the file's suffix .csv" in capsys.readouterr().err
+    assert main(["label", "--level", "article", "--stance-decision", "balanced", "--out", str(tmp_path / "y.csv")]) == 2
+    assert "--stance-decision: decides sentence labels only" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

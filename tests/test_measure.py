@@ -199,6 +199,15 @@ def test_a_date_with_a_time_zone_is_in_the_period_it_was_written_in():
     assert list(periods["quarter"]) == ["2022Q1", "2022Q4"] and list(periods["year"]) == ["2022", "2022"]
 
 
+def test_the_date_report_names_the_group_each_problem_date_is_reported_under():
+    from stance.quantify.groups import date_report
+
+    articles = pd.DataFrame({"date": ["2022-03-01", "2023", "", "sometime", "2021"]})
+    report = date_report(articles, ["quarter"])
+    assert report == {NO_DATE: {"articles": 1, "example": ""}, BAD_DATE: {"articles": 1, "example": "sometime"},
+                      COARSE_DATE.format(period="quarter"): {"articles": 2, "example": "2023"}}
+
+
 def test_periods_of_full_dates_months_and_bare_years():
     periods = date_periods(_articles()["date"])
     assert periods["year"].tolist() == ["2022", "2022", "2022", "2023", NO_DATE, BAD_DATE]
@@ -296,7 +305,7 @@ def test_measure_forms_groups_and_periods_and_reports_what_it_cannot_estimate(sm
     assert (rows_per_group == 3 + 3 + 3).all()
     bad = table[table["year"] == BAD_DATE]
     assert len(bad) == 9 and bad["prevalence"].isna().all() and (bad["status"] == BAD_DATE).all()
-    assert table.attrs["dates"]["unparseable"] == {"articles": 1, "example": "sometime"}
+    assert table.attrs["dates"][BAD_DATE] == {"articles": 1, "example": "sometime"}
     small = table[table["status"] == "below min_size"]
     assert len(small) and small["prevalence"].isna().all() and (small["n"] < 25).all()
     ok = table[table["status"] == "ok"]

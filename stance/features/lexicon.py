@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .cache import ROWS
+from .texts import as_texts
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,17 +53,8 @@ def cached_counts(kind, settings, X, count, width, log_scale):
     so each text's key does not hash the whole term list and other settings never share rows.
     """
     namespace = f"{kind}:" + hashlib.sha1(repr(settings).encode("utf-8")).hexdigest()
-    counts = ROWS.rows(namespace, _as_texts(X), count, width)
+    counts = ROWS.rows(namespace, as_texts(X), count, width)
     return np.log1p(counts) if log_scale else counts
-
-
-def _as_texts(X):
-    """One string per row: from an iterable of strings or an array with a single column."""
-    if isinstance(X, np.ndarray):
-        if X.ndim > 2 or (X.ndim == 2 and X.shape[1] != 1):
-            raise ValueError(f"expected one text per row, got an array of shape {X.shape}")
-        X = X.ravel()
-    return [str(x) for x in X]
 
 
 class LexiconCounts(TransformerMixin, BaseEstimator):

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .cache import ROWS
-from .lexicon import _as_texts
+from .texts import as_texts
 
 VADER_FIELDS = ("neg", "neu", "pos", "compound")
 
@@ -38,7 +38,7 @@ class VaderScores(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        return ROWS.rows("vader", _as_texts(X), _vader_rows, len(VADER_FIELDS))
+        return ROWS.rows("vader", as_texts(X), _vader_rows, len(VADER_FIELDS))
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"vader:{f}" for f in VADER_FIELDS], dtype=object)

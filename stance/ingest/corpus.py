@@ -260,7 +260,7 @@ def jsonl_records(text, path, first_line=1):
         try:
             row = json.loads(line)
         except json.JSONDecodeError as err:
-            raise RecordError(path, number, f"invalid JSON ({err.msg})") from None
+            raise RecordError(path, number, f"invalid JSON ({err.msg}: column {err.colno})") from None
         if not isinstance(row, dict):
             raise RecordError(path, number, "expected a JSON object")
         if "text" not in row:

@@ -31,3 +31,12 @@ def corpus_summary(articles, sentences):
     }])
     return pd.concat([table, total], ignore_index=True)
 
+
+
+def boilerplate_reasons(sentences):
+    """The flagged sentences counted by reason, most frequent first, as one line of text
+    (``flagged 241 of 31,583 sentences: no_words 132, pasted_headline 84, ...``)."""
+    flagged = sentences.loc[sentences["boilerplate"].astype(bool), "boilerplate_reason"]
+    counts = flagged.value_counts()
+    reasons = ", ".join(f"{reason} {n:,}" for reason, n in counts.items())
+    return f"flagged {len(flagged):,} of {len(sentences):,} sentences" + (f": {reasons}" if reasons else "")

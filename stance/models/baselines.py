@@ -6,6 +6,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..features.embeddings import embed
 from ..features.lexicon import LexiconCounts, load_lexicon
+from ..features.texts import as_texts
 from ..features.vader import vader_analyzer
 from ..labels import SCHEME, TOPICS
 
@@ -100,7 +101,7 @@ class ZeroShotSimilarity(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         check_is_fitted(self, "label_vectors_")
-        similarity = embed([str(t) for t in X]) @ self.label_vectors_.T
+        similarity = embed(as_texts(X)) @ self.label_vectors_.T
         if self.task == "topics":
             gap = (similarity[:, :-1] - similarity[:, -1:]) / self.temperature
             return 1.0 / (1.0 + np.exp(-gap))

@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
+from ..features.texts import as_texts
 from ..labels import SCHEME, TOPICS, topic_matrix
 from ..metrics import HEADLINE, task_scores
 from .estimators import CalibratedLinear, MultiLabelThresholds
@@ -96,7 +97,7 @@ class StanceClassifier(BaseEstimator):
 
     def fit(self, X, y):
         """Fit the features on ``X`` and one estimator per task on the columns of ``y``; return self."""
-        texts = [str(t) for t in X]
+        texts = as_texts(X)
         y = _targets(y, len(texts))
         if self.features is None:
             from ..features import make_features
@@ -150,7 +151,7 @@ class StanceClassifier(BaseEstimator):
             (``p_tone_<class>``, ``p_stance_<class>``: all of :data:`PROBA_COLUMNS`).
         """
         check_is_fitted(self, "estimators_")
-        texts = [str(t) for t in X]
+        texts = as_texts(X)
         if not texts:
             return pd.DataFrame(columns=LABEL_COLUMNS + ([c for c in PROBA_COLUMNS if c not in LABEL_COLUMNS] if proba else []))
         inputs = self._inputs(texts)

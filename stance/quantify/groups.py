@@ -113,12 +113,18 @@ def article_groups(articles, by):
     return frame
 
 
-def date_report(articles):
-    """Counts of articles whose date is missing or cannot be parsed, with an example of each."""
-    periods = date_periods(articles["date"])
+def date_report(articles, periods=()):
+    """Counts of articles whose date is missing, cannot be parsed, or (for each of ``periods``) does not give
+    that period (a bare year has no quarter), with an example of each; keyed by the group it is reported under."""
+    found = date_periods(articles["date"])
     report = {}
-    for problem in ("missing", "unparseable"):
-        rows = articles["date"][periods["date_problem"] == problem]
+    for problem, label in (("missing", NO_DATE), ("unparseable", BAD_DATE)):
+        rows = articles["date"][found["date_problem"] == problem]
         if len(rows):
-            report[problem] = {"articles": int(len(rows)), "example": str(rows.iloc[0])}
+            report[label] = {"articles": int(len(rows)), "example": str(rows.iloc[0])}
+    for period in periods:
+        label = COARSE_DATE.format(period=period)
+        rows = articles["date"][found[period] == label]
+        if len(rows):
+            report[label] = {"articles": int(len(rows)), "example": str(rows.iloc[0])}
     return report

@@ -447,7 +447,7 @@ def measure(corpus=None, by=("source",), level="sentence", method=None, min_size
     columns = [*by, "level", "task", "class", "prevalence", "ci_low", "ci_high", "raw_share", "n", "sentences",
                "articles", "method", "status", "warning", "design", "gold_sets", "gold_sentences", "gold_sample", "resampling"]
     table = pd.DataFrame(out, columns=columns)
-    table.attrs["dates"] = date_report(articles) if dated else {}
+    table.attrs["dates"] = date_report(articles, [p for p in dated if p != "year"]) if dated else {}
     table.attrs["gold"] = {"model": about.get("model"), "without_prediction": about.get("without_prediction", {})}
     return table
 
@@ -494,9 +494,8 @@ def summary_lines(table):
         notes.append(f"{len(small)} group(s) below min_size, reported with their count and no estimate: "
                      + ", ".join(f"{'/'.join(map(str, r[by]))} (n={r['n']})" for _, r in small.head(8).iterrows())
                      + (" ..." if len(small) > 8 else ""))
-    for problem, info in table.attrs.get("dates", {}).items():
-        notes.append(f"{info['articles']} article(s) with a {problem} date (e.g. {info['example']!r}): reported under "
-                     f"{'(no date)' if problem == 'missing' else '(unparseable date)'}, without an estimate")
+    for group, info in table.attrs.get("dates", {}).items():
+        notes.append(f"{info['articles']} article(s) under {group} (e.g. {info['example']!r}), without an estimate")
     missing = table.attrs.get("gold", {}).get("without_prediction") or {}
     if missing:
         notes.append("gold sentences without a stored out-of-fold prediction (not used; rebuild with make gold-predictions): "
