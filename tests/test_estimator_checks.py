@@ -29,6 +29,8 @@ STATELESS = "a stateless transformer (a fixed pretrained model or lexicon): tran
 LABEL_MATRIX = "y is a binary indicator matrix (n_texts, n_labels); the check trains on a multiclass target"
 TRAINING_FREE = "a baseline without training: it ignores X and y in fit, so it checks neither"
 SINGLE_CLASS = "a task model needs at least two classes to train; the error says so in its own words"
+CONSTANT_LABEL = ("a label with one value in training is kept constant (a fold without a rare topic), and the "
+                  "prediction is an indicator matrix, one column per label, where the check wants a vector")
 
 TEXT_CHECKS = {
     "check_complex_data": NUMERIC_VALIDATION,
@@ -83,7 +85,8 @@ ESTIMATORS = {
     "SentenceEmbeddings": (SentenceEmbeddings(), {**READS_TEXT_ROWS, "check_transformers_unfitted": STATELESS}),
     "DescriptionSimilarity": (DescriptionSimilarity(), READS_TEXT_ROWS),
     "CalibratedLinear": (CalibratedLinear(), {}),
-    "MultiLabelThresholds": (MultiLabelThresholds(), dict.fromkeys(MULTICLASS_TARGETS, LABEL_MATRIX)),
+    "MultiLabelThresholds": (MultiLabelThresholds(), {**dict.fromkeys(MULTICLASS_TARGETS, LABEL_MATRIX),
+                                                      "check_classifiers_one_label": CONSTANT_LABEL}),
     "MajorityClass": (MajorityClass(), {**TEXT_CHECKS, "check_classifiers_train": TRAINING_FREE,
                                         "check_supervised_y_2d": "a 2-d y is a topic indicator matrix, by design"}),
     "KeywordTopics": (KeywordTopics(), {**READS_TEXT_ROWS, "check_classifiers_train": TRAINING_FREE}),
