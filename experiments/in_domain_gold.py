@@ -81,7 +81,7 @@ def main(argv=None):
     write_table(table, folder / "scores.csv")
     means = table.groupby(["corpus", "in_domain"], sort=False)[SCORES].mean().reset_index()
     command = " ".join(["python", "experiments/in_domain_gold.py", *(sys.argv[1:] if argv is None else argv)])
-    summary = [f"# {MODEL} held out, plus k labelled sentences of the held-out corpus", "", f"`{command}`",
+    summary = [f"# {MODEL} on a held-out corpus, trained with k labelled sentences of that corpus", "", f"`{command}`",
                f"(the gold sets and seed of `experiments/leave_one_corpus_out.toml`; scored on each corpus's random "
                f"sample; k sentences of its targeted sample from articles with no scored sentence; mean over "
                f"{args.draws} draw(s) per k; CIs per draw in scores.csv).", "",

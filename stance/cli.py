@@ -9,11 +9,19 @@ import argparse
 from pathlib import Path
 import sys
 
+from . import __version__
 from .errors import MissingExtraError, StanceInputError
 from .labelling import CHUNK_ARTICLES
 
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_EXTRA = 1
+
+
+def _check_output(out, fmt=None):
+    """Refuse, before any work, an output file that is a folder or whose suffix contradicts ``fmt``."""
+    from .io import check_output_file, table_format
+
+    table_format(check_output_file(out), fmt)
 
 
 def _cmd_corpus(args):
@@ -31,6 +39,8 @@ def _cmd_corpus(args):
         tried = "; ".join(f"{how}: {where}{'' if where.is_dir() else ' (absent)'}" for how, where in data_home_candidates())
         print(f"\ndata home: {home} (tried {tried})", file=sys.stderr)
         return 0
+    if args.out:
+        _check_output(args.out, args.format)
     articles = load_corpus(args.path)
     sentences = split_sentences(articles)
     print(format_table(corpus_summary(articles, sentences)))
@@ -49,6 +59,7 @@ def _cmd_sample(args):
     from .ingest.segment import split_sentences
     from .report.tables import format_table
 
+    _check_output(args.out, "csv")  # an annotation batch is a CSV file
     if args.plan:
         plan = read_plan(args.plan)
         try:
@@ -138,7 +149,7 @@ def _cmd_label(args):
     from tqdm import tqdm
 
     from .ingest.corpus import load_corpus
-    from .io import atomic_path, check_output_file, table_format, table_writer
+    from .io import atomic_path, table_format, table_writer
     from .labelling import deciding, label_chunks
     from .models.persistence import load_classifier
 
@@ -153,7 +164,7 @@ def _cmd_label(args):
     for option in ("scheduler", "partitions", "partition_on", "workers"):
         if getattr(args, option) is not None:
             raise StanceInputError(f"--{option.replace('_', '-')}", "needs --engine dask")
-    check_output_file(out)
+    _check_output(out, args.format)
     fmt = table_format(out, args.format)
     classifier = deciding(load_classifier(args.model), args.stance_decision)
     articles = load_corpus(args.path)
@@ -211,17 +222,23 @@ def _cmd_train(args):
         except ValueError as err:
             raise StanceInputError("--model", str(err)) from None
     gold = load_annotations(args.annotations, corpus=args.corpus)
-    added, cv = None, None
+    source = args.annotations or "the seed gold"
+    added, sets, cv = None, [], None
     if args.with_gold:
-        added = _shipped_gold(args.with_gold, gold, args.annotations or "the seed gold")
+        added, sets, left_out = _shipped_gold(args.with_gold, gold)
         cv = GroupFolds(ADDED_GOLD_FOLDS, random_state=0)
+        if left_out:
+            print(f"{left_out} shipped gold sentences of articles in {source} left out (an article is never on both "
+                  "sides of a fold)", file=sys.stderr)
     try:
         classifier, metadata = train_classifier(gold, model=model, priors=not args.no_priors, n_boot=args.bootstrap,
                                                 name=name, added_gold=added, cv=cv)
     except StanceInputError:
         raise
     except ValueError as err:  # gold the model cannot learn from, such as a task with a single class
-        raise StanceInputError(args.annotations, f"cannot train on these annotations: {err}") from None
+        raise StanceInputError(source, f"cannot train on these annotations: {err}") from None
+    if sets:
+        metadata["added_gold_sets"] = sets
     out = Path(args.out)
     path = save_classifier(classifier, out / MODEL_FILE, metadata)
     metrics = metadata.get("cv_metrics", {})
@@ -229,7 +246,8 @@ def _cmd_train(args):
     if metrics:
         table = pd.DataFrame([{"metric": k, "value": v["value"], "ci95_low": v["low"], "ci95_high": v["high"]} for k, v in metrics.items()])
         design = "leave-one-article-out" if cv is None else (
-            f"{ADDED_GOLD_FOLDS} folds of articles, the {len(added)} added gold sentences in every training fold")
+            f"{cv.get_n_splits(groups=gold['article_id'])} folds of articles, the {len(added)} added gold sentences in "
+            "every training fold")
         print(f"{design}, {len(gold)} gold sentences in {gold['article_id'].nunique()} articles:")
         print(format_table(table.round(3)))
     print(f"wrote {path}")
@@ -273,12 +291,12 @@ def _cmd_experiment_readme(args):
 def _cmd_measure(args):
     from tqdm import tqdm
 
-    from .io import check_output_file, write_table
+    from .io import write_table
     from .quantify.prevalence import measure, summary_lines
     from .report.tables import format_table
 
     if args.out:
-        check_output_file(args.out)
+        _check_output(args.out, args.format)
     table = measure(args.path, by=args.by, level=args.level, method=args.method, min_size=args.min_size,
                     model=args.model, predictions=args.predictions, design=args.design, gold=args.gold,
                     min_gold=args.min_gold, gold_sample=args.gold_sample, n_boot=args.bootstrap, random_state=args.seed,
@@ -297,35 +315,24 @@ def _cmd_measure(args):
 ADDED_GOLD_FOLDS = 5
 
 
-def _shipped_gold(names, gold, source):
+def _shipped_gold(names, gold):
     """``--with-gold``: the shipped gold sets named (comma-separated, or ``all``) to train on beside ``gold``.
 
-    A set of a data-home corpus needs that corpus (its text is joined from it). Raises StanceInputError for an
-    unknown name, or a sentence that is both in ``gold`` and in a shipped set (``source`` names ``gold``)."""
+    A set of a data-home corpus needs that corpus (its text is joined from it). The shipped sentences of
+    articles that ``gold`` annotates are left out: in the folds over ``gold``'s articles they would put an
+    article on both sides. Returns the added rows, the set names and how many were left out; raises
+    StanceInputError for an unknown name."""
     from .annotate.annotations import bundled_annotations, load_gold
 
     shipped = list(bundled_annotations())
-    wanted = shipped if names.strip() == "all" else [n.strip() for n in names.split(",") if n.strip()]
+    wanted = shipped if names.strip() == "all" else list(dict.fromkeys(n.strip() for n in names.split(",") if n.strip()))
     unknown = [n for n in wanted if n not in shipped]
     if unknown or not wanted:
         raise StanceInputError("--with-gold", f"unknown gold set {', '.join(unknown) or repr(names)}; choose from all, "
                                f"{', '.join(shipped)}")
     added = load_gold(wanted)
-    both = added["sentence_id"].isin(set(gold["sentence_id"]))
-    if both.any():
-        raise StanceInputError(source, f"sentence {added.loc[both, 'sentence_id'].iloc[0]} is also in the shipped gold "
-                               "added by --with-gold; leave that set out or drop the sentence")
-    return added
-
-
-def _version():
-    """The installed package's version (read from its metadata: importing the package would be slow)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("stance")
-    except PackageNotFoundError:
-        return "(not installed)"
+    same_article = added["article_id"].isin(set(gold["article_id"]))
+    return added[~same_article], wanted, int(same_article.sum())
 
 
 def _positive_int(text):
@@ -376,7 +383,7 @@ def build_parser():
         prog="stance",
         description="Topic, tone and stance labels for texts about supporting Ukraine.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     corpus = commands.add_parser(
@@ -496,8 +503,8 @@ def build_parser():
     train.add_argument("--with-gold", metavar="SETS", default=None,
                        help="also train on shipped gold sets (comma-separated names, or all; a set of a data-home "
                        "corpus needs that corpus): your annotations adapt the shipped model to your corpus. The "
-                       "metrics are then those of your annotations in 5 folds of articles, the shipped gold in "
-                       "every training fold")
+                       f"metrics are then those of your annotations in {ADDED_GOLD_FOLDS} folds of articles, the "
+                       "shipped gold in every training fold (less the sentences of your articles)")
     train.add_argument("--no-priors", action="store_true", help="train without the shipped synthetic prior sentences")
     train.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the CIs (default: %(default)s)")
     train.set_defaults(run=_cmd_train)

@@ -145,12 +145,12 @@ def to_arrow(frame, schema=None):
 
 
 @contextlib.contextmanager
-def table_writer(path, fmt, columns=None):
+def table_writer(path, fmt):
     """Open ``path`` for a table written in parts; yield ``write(frame)``.
 
     CSV gets its header from the first part; Parquet takes its schema from the first
-    part (:func:`arrow_schema`) and writes each part as a row group. With no part written the
-    file is still a valid empty table of ``columns`` (no column when None). ``path`` is written
+    part (:func:`arrow_schema`) and writes each part as a row group. With no part written a
+    Parquet file is still a valid (empty) table. ``path`` is written
     directly: wrap it in :func:`atomic_path` for an atomic output.
     """
     if fmt == "parquet":
@@ -170,7 +170,7 @@ def table_writer(path, fmt, columns=None):
             if state["writer"] is not None:
                 state["writer"].close()
         if state["writer"] is None:
-            write(pd.DataFrame(columns=list(columns or []), dtype="string"))
+            write(pd.DataFrame())
             state["writer"].close()
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -181,8 +181,6 @@ def table_writer(path, fmt, columns=None):
             state["header"] = False
 
         yield write
-        if state["header"] and columns and fmt == "csv":
-            write(pd.DataFrame(columns=list(columns)))
 
 
 def write_table(frame, path, fmt=None):

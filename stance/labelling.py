@@ -143,7 +143,8 @@ def explain(classifier, text, top=5):
         for task, model in classifier.estimators_.items():
             if isinstance(model, MultiLabelThresholds):
                 for topic, estimator in zip(TOPICS, model.estimators_):
-                    features[f"topic:{topic}"] = _contributions(estimator, row, names, 1, top)
+                    if hasattr(estimator, "linear_models"):  # not a topic kept constant (no training row had it)
+                        features[f"topic:{topic}"] = _contributions(estimator, row, names, 1, top)
             elif isinstance(model, CalibratedLinear):
                 features[f"{task}:{labels[task]}"] = _contributions(model, row, names, labels[task], top)
     return {"text": text, "labels": labels, "lexicon": {k: v for k, v in lexicon.items() if v}, "features": features}

@@ -155,10 +155,12 @@ def test_label_with_a_missing_model_exits_2(tmp_path, capsys):
 def test_an_output_that_is_a_folder_exits_2_before_any_work(lexicon_model, tmp_path, capsys):
     folder = tmp_path / "adir"
     folder.mkdir()
-    for argv in (["corpus", "--out", str(folder)], ["label", "--model", str(lexicon_model), "--out", str(folder)]):
+    for argv in (["corpus", "--out", str(folder)], ["label", "--model", str(lexicon_model), "--out", str(folder)],
+                 ["measure", "--out", str(folder)], ["sample", "--out", str(folder)]):
         assert main(argv) == 2
-        err = capsys.readouterr().err.strip()
-        assert err == f"stance: error: {folder}: is a folder; expected an output file"
+        captured = capsys.readouterr()
+        assert captured.err.strip() == f"stance: error: {folder}: is a folder; expected an output file"
+        assert captured.out == ""  # refused before the corpus was read
     assert list(folder.iterdir()) == [] and [p.name for p in tmp_path.iterdir()] == ["adir"]
 
 
@@ -184,7 +186,7 @@ def test_train_on_annotations_with_a_single_stance_exits_2(tmp_path, capsys):
     assert not (tmp_path / "m").exists()
 
 
-def test_train_with_shipped_gold_adapts_it_and_scores_only_the_users_annotations(tmp_path, capsys):
+def test_train_with_shipped_gold_adds_it_to_every_fold_and_leaves_out_the_users_articles(tmp_path, capsys):
     import stance
 
     gold = stance.load_annotations()
@@ -195,14 +197,19 @@ def test_train_with_shipped_gold_adapts_it_and_scores_only_the_users_annotations
             "--no-priors", "--bootstrap", "0"]
     assert main([*argv, "--with-gold", "us-government-2022"]) == 0
     us = len(stance.load_annotations("us-government-2022"))
-    assert f"5 folds of articles, the {us} added gold sentences in every training fold, {len(mine)} gold sentences in 3 articles" \
+    # three articles of the user's: three folds, one article each
+    assert f"3 folds of articles, the {us} added gold sentences in every training fold, {len(mine)} gold sentences in 3 articles" \
         in capsys.readouterr().out
     metadata = json.loads((tmp_path / "m" / "metadata.json").read_text())
     assert metadata["gold_sentences"] == len(mine) and metadata["added_gold_sentences"] == us
-    assert metadata["training_sentences"] == len(mine) + us
-    # a sentence of the user's annotations that a shipped set holds too, and an unknown set: one line, exit 2
-    assert main([*argv, "--with-gold", "seeds"]) == 2
-    assert "is also in the shipped gold added by --with-gold" in capsys.readouterr().err
+    assert metadata["training_sentences"] == len(mine) + us and metadata["added_gold_sets"] == ["us-government-2022"]
+    assert metadata["cv"].endswith("the added gold in every training fold")
+    # shipped sentences of the user's own articles are left out (named once even if named twice)
+    assert main([*argv, "--with-gold", "seeds,seeds"]) == 0
+    captured = capsys.readouterr()
+    assert f"{len(mine)} shipped gold sentences of articles in {annotations} left out" in captured.err
+    metadata = json.loads((tmp_path / "m" / "metadata.json").read_text())
+    assert metadata["added_gold_sentences"] == len(gold) - len(mine) and metadata["added_gold_sets"] == ["seeds"]
     assert main([*argv, "--with-gold", "nowhere"]) == 2
     assert capsys.readouterr().err.startswith("stance: error: --with-gold: unknown gold set nowhere; choose from all, seeds")
 
@@ -219,8 +226,12 @@ def test_option_errors_are_one_line_and_the_version_is_printed(capsys):
 
 
 def test_label_refuses_a_format_against_the_suffix_and_a_decision_at_article_level(tmp_path, capsys):
-    assert main(["label", "--out", str(tmp_path / "x.csv"), "--format", "parquet"]) == 2
-    assert "the format parquet contradicts the file's suffix .csv" in capsys.readouterr().err
+    for command in ("label", "corpus", "measure"):
+        assert main([command, "--out", str(tmp_path / "x.csv"), "--format", "parquet"]) == 2
+        captured = capsys.readouterr()
+        assert "the format parquet contradicts the file's suffix .csv" in captured.err and captured.out == ""
+    assert main(["sample", "--out", str(tmp_path / "batch.jsonl")]) == 2
+    assert "the format csv contradicts the file's suffix .jsonl" in capsys.readouterr().err
     assert main(["label", "--level", "article", "--stance-decision", "balanced", "--out", str(tmp_path / "y.csv")]) == 2
     assert "--stance-decision: decides sentence labels only" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

@@ -427,3 +427,15 @@ def test_a_single_string_is_refused_rather_than_labelled_letter_by_letter(lexico
     with pytest.raises(TypeError, match="got a single string"):
         classifier.predict("One sentence.")
     assert len(classifier.label_sentences(["One sentence. And a second."])) == 1
+
+
+def test_explain_a_model_that_never_saw_a_topic():
+    import stance
+    from stance.training import train_classifier
+
+    gold = stance.load_annotations()
+    gold = gold.assign(topics=gold["topics"].map(lambda ts: [t for t in ts if t != "military_aid"]))
+    classifier, _ = train_classifier(gold, model="lexicon", priors=False, evaluate=False)
+    explained = classifier.explain("The UK will send 14 tanks to Ukraine.")
+    assert explained["labels"]["p_military_aid"] == 0.0 and "topic:military_aid" not in explained["features"]
+    assert "topic:nato_membership" in explained["features"]

@@ -6,7 +6,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..features.embeddings import embed
 from ..features.lexicon import LexiconCounts, load_lexicon
-from ..features.texts import as_texts
+from ..features.texts import as_texts, refuse_single_string
 from ..features.vader import vader_analyzer
 from ..labels import SCHEME, TOPICS
 
@@ -25,6 +25,7 @@ class MajorityClass(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         check_is_fitted(self, "prior_")
+        refuse_single_string(X)
         return np.tile(self.prior_, (len(list(X)), 1))
 
     def predict(self, X):
@@ -67,7 +68,7 @@ class VaderTone(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         check_is_fitted(self, "classes_")
-        compound = np.array([vader_analyzer().polarity_scores(str(t))["compound"] for t in X])
+        compound = np.array([vader_analyzer().polarity_scores(t)["compound"] for t in as_texts(X)])
         index = np.where(compound >= self.threshold, 2, np.where(compound <= -self.threshold, 0, 1))
         return np.eye(3)[index]
 

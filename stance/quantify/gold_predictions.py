@@ -58,7 +58,7 @@ def gold_labels(names=None):
         ``article_id, sentence_id, gold_set, sample, topics`` (lists), ``tone, stance``;
         ``sample`` is ``census`` for a set that annotates every sentence (the seeds).
     """
-    from ..annotate.annotations import bundled_annotations, read_table, validate_labels
+    from ..annotate.annotations import CENSUS, bundled_annotations, read_table, validate_labels
 
     bundled = bundled_annotations()
     frames = []
@@ -67,7 +67,7 @@ def gold_labels(names=None):
             raise StanceInputError(name, f"no such bundled gold set; there are {', '.join(bundled)}")
         path = bundled[name][0]
         gold = validate_labels(read_table(path, ["article_id", "sentence_id", *SCHEME.tasks]), path)
-        sample = gold["sample"] if "sample" in gold else "census"
+        sample = gold["sample"] if "sample" in gold else CENSUS
         frames.append(gold[["article_id", "sentence_id", *SCHEME.tasks]].assign(gold_set=name, sample=sample))
     return pd.concat(frames, ignore_index=True)[["article_id", "sentence_id", "gold_set", "sample", *SCHEME.tasks]]
 
