@@ -27,6 +27,20 @@ SAMPLES = (("corpora.csv", ("random", "census"), "Random samples (the seeds: cen
 MEAN_COLUMNS = ["group", "model", "sentences", "topics_macro_f1", "tone_macro_f1", "stance_macro_f1", "critical_f1"]
 
 
+def script_command(script, argv=None):
+    """The command that reproduces a run: ``python <script> <arguments>`` (``argv`` None: ``sys.argv[1:]``)."""
+    return " ".join(["python", script, *(sys.argv[1:] if argv is None else argv)])
+
+
+def finish_run(folder, summary):
+    """Write ``summary`` (lines of Markdown) and the environment (versions, git commit) into the run folder,
+    print the summary and where it went."""
+    write_text("\n".join(summary), folder / "summary.md")
+    write_text(json.dumps(environment(), indent=2), folder / "environment.json")
+    print("\n".join(summary))
+    print(f"written to {folder}")
+
+
 def design():
     """The leave-one-corpus-out config and its gold (every annotation set of the config)."""
     config = load_config(CONFIG)
@@ -42,16 +56,12 @@ def compare_held_out(gold, models, config, results, name, heading, script, argv=
     cv, groups = splitter_for("leave-one-corpus-out", None, config.seed)
     _, every = compare_models(gold, models, priors=load_priors(), n_boot=0, cv=cv, groups=groups, seed=config.seed)
     folder = new_run_folder(results, name)
-    command = " ".join(["python", script, *(sys.argv[1:] if argv is None else argv)])
-    summary = [f"# {heading}, leave-one-corpus-out", "", f"`{command}`",
+    summary = [f"# {heading}, leave-one-corpus-out", "", f"`{script_command(script, argv)}`",
                f"(the gold sets and seed of `{CONFIG}`; each held-out corpus scored by a model trained on the others plus "
                "the synthetic priors). Means over held-out corpora; per corpus in the CSV files.", ""]
     for file_name, samples, title in SAMPLES:
         table = corpus_scores({m: p[p["sample"].isin(samples)] for m, p in every.items()}, config.bootstrap, config.seed)
         write_table(table, folder / file_name)
         summary += [f"{title}:", "", markdown_table(table.loc[table["group"] == "mean", MEAN_COLUMNS]), ""]
-    write_text("\n".join(summary), folder / "summary.md")
-    write_text(json.dumps(environment(), indent=2), folder / "environment.json")
-    print("\n".join(summary))
-    print(f"written to {folder}")
+    finish_run(folder, summary)
     return folder

@@ -19,17 +19,14 @@ Usage: python experiments/in_domain_gold.py [--corpora NAME,...] [--sizes 0,50,1
 """
 
 import argparse
-import json
-import sys
 
 import numpy as np
 import pandas as pd
 
-from held_out_corpora import design
+from held_out_corpora import design, finish_run, script_command
 from stance.evaluate.validation import group_scores, train_test
-from stance.experiments.environment import environment
 from stance.experiments.registry import new_run_folder
-from stance.io import write_table, write_text
+from stance.io import write_table
 from stance.models.training_data import load_priors
 from stance.report.tables import markdown_table
 
@@ -80,16 +77,13 @@ def main(argv=None):
     folder = new_run_folder(args.results, "in-domain-gold")
     write_table(table, folder / "scores.csv")
     means = table.groupby(["corpus", "in_domain"], sort=False)[SCORES].mean().reset_index()
-    command = " ".join(["python", "experiments/in_domain_gold.py", *(sys.argv[1:] if argv is None else argv)])
+    command = script_command("experiments/in_domain_gold.py", argv)
     summary = [f"# {MODEL} on a held-out corpus, trained with k labelled sentences of that corpus", "", f"`{command}`",
                f"(the gold sets and seed of `experiments/leave_one_corpus_out.toml`; scored on each corpus's random "
                f"sample; k sentences of its targeted sample from articles with no scored sentence; mean over "
                f"{args.draws} draw(s) per k; CIs per draw in scores.csv).", "",
                markdown_table(means.round(3)), ""]
-    write_text("\n".join(summary), folder / "summary.md")
-    write_text(json.dumps(environment(), indent=2), folder / "environment.json")
-    print("\n".join(summary))
-    print(f"written to {folder}")
+    finish_run(folder, summary)
 
 
 if __name__ == "__main__":

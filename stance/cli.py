@@ -18,10 +18,11 @@ EXIT_MISSING_EXTRA = 1
 
 
 def _check_output(out, fmt=None):
-    """Refuse, before any work, an output file that is a folder or whose suffix contradicts ``fmt``."""
+    """Refuse, before any work, an output file that is a folder or whose suffix contradicts ``fmt``;
+    return the table format the file is written in."""
     from .io import check_output_file, table_format
 
-    table_format(check_output_file(out), fmt)
+    return table_format(check_output_file(out), fmt)
 
 
 def _cmd_corpus(args):
@@ -149,7 +150,7 @@ def _cmd_label(args):
     from tqdm import tqdm
 
     from .ingest.corpus import load_corpus
-    from .io import atomic_path, table_format, table_writer
+    from .io import atomic_path, table_writer
     from .labelling import deciding, label_chunks
     from .models.persistence import load_classifier
 
@@ -164,8 +165,7 @@ def _cmd_label(args):
     for option in ("scheduler", "partitions", "partition_on", "workers"):
         if getattr(args, option) is not None:
             raise StanceInputError(f"--{option.replace('_', '-')}", "needs --engine dask")
-    _check_output(out, args.format)
-    fmt = table_format(out, args.format)
+    fmt = _check_output(out, args.format)
     classifier = deciding(load_classifier(args.model), args.stance_decision)
     articles = load_corpus(args.path)
     rows = 0

@@ -19,11 +19,11 @@ from ..evaluate.analyses import ablation, learning_curve
 from ..errors import StanceInputError
 from ..evaluate.validation import (article_predictions, article_scores, compare_models, group_scores, per_label_table,
                                    score_models, select_rows)
+from ..annotate.annotations import load_gold
 from ..labels import TOPICS
 from ..metrics import HEADLINE
 from .config import ExperimentConfig
 from .environment import environment
-from ..annotate.annotations import load_gold
 from .gold import load_articles, public_text, public_titles
 
 

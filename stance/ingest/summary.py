@@ -32,7 +32,6 @@ def corpus_summary(articles, sentences):
     return pd.concat([table, total], ignore_index=True)
 
 
-
 def boilerplate_reasons(sentences):
     """The flagged sentences counted by reason, most frequent first, as one line of text
     (``flagged 241 of 31,583 sentences: no_words 132, pasted_headline 84, ...``)."""

@@ -117,14 +117,11 @@ def date_report(articles, periods=()):
     """Counts of articles whose date is missing, cannot be parsed, or (for each of ``periods``) does not give
     that period (a bare year has no quarter), with an example of each; keyed by the group it is reported under."""
     found = date_periods(articles["date"])
+    groups = [(NO_DATE, found["date_problem"] == "missing"), (BAD_DATE, found["date_problem"] == "unparseable")]
+    groups += [(COARSE_DATE.format(period=p), found[p] == COARSE_DATE.format(period=p)) for p in periods]
     report = {}
-    for problem, label in (("missing", NO_DATE), ("unparseable", BAD_DATE)):
-        rows = articles["date"][found["date_problem"] == problem]
-        if len(rows):
-            report[label] = {"articles": int(len(rows)), "example": str(rows.iloc[0])}
-    for period in periods:
-        label = COARSE_DATE.format(period=period)
-        rows = articles["date"][found[period] == label]
+    for label, mask in groups:
+        rows = articles["date"][mask]
         if len(rows):
             report[label] = {"articles": int(len(rows)), "example": str(rows.iloc[0])}
     return report
